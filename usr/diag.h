@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef DIAG_H
+#define DIAG_H
+
+/*
+ * diag: the one place that reports problems.
+ *
+ * Every stage that finds a problem hands it here together with where it
+ * came from (a spec list and a line), and this module prints it in the
+ * form compilers use, so that editors and make can jump to it:
+ *
+ *	<list>:<line>: error: <what>
+ *	<list>:<line>: warning: <what>
+ *	gen_init_cpio: error: <what>		(no location: options, output)
+ *
+ * Stages never exit; they report and return a failure, and the command
+ * line decides what to do from the counts kept here.  With --werror a
+ * warning is counted (and printed) as an error.
+ */
+
+#include <stdbool.h>
+
+struct srcloc {
+	const char *file;	/* the spec list as named by the user */
+	unsigned int line;	/* 1-based; 0 when the list as a whole */
+};
+
+struct diag {
+	const char *prog;	/* program name for unlocated messages */
+	bool werror;		/* treat warnings as errors */
+	unsigned int errors;
+	unsigned int warnings;
+};
+
+#define DIAG_INIT(name) { .prog = (name) }
+
+__attribute__((format(printf, 3, 4)))
+void diag_error(struct diag *d, const struct srcloc *loc, const char *fmt, ...);
+
+__attribute__((format(printf, 3, 4)))
+void diag_warn(struct diag *d, const struct srcloc *loc, const char *fmt, ...);
+
+/* True once anything counted as an error has been reported. */
+static inline bool diag_failed(const struct diag *d)
+{
+	return d->errors > 0;
+}
+
+#endif

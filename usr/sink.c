@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sink.c: buffered, atomic archive output (see sink.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sink.h"
+
+/*
+ * The one piece of process-wide state: the temporary file a fatal signal
+ * must remove.  A signal handler can reach nothing else, and there is at
+ * most one sink with a temporary file per process.
+ */
+static char *volatile signal_cleanup_path;
+
+static void remove_tmp_on_signal(int sig)
+{
+	char *path = signal_cleanup_path;
+
+	if (path)
+		unlink(path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void arm_signal_cleanup(char *path)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE };
+	size_t i;
+
+	signal_cleanup_path = path;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], remove_tmp_on_signal);
+}
+
+static int sink_init(struct sink *s, int fd, bool do_fsync)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	s->do_fsync = do_fsync;
+	s->copy = SINK_COPY_RANGE;
+	s->name = "standard output";
+	s->buf = malloc(SINK_BUF_SIZE);
+	return s->buf ? 0 : -ENOMEM;
+}
+
+int sink_open_fd(struct sink *s, int fd, bool do_fsync)
+{
+	return sink_init(s, fd, do_fsync);
+}
+
+/* "<dir>/.<base>.XXXXXX": beside the target, so rename() stays atomic. */
+static char *tmp_path_for(const char *path)
+{
+	char *d = strdup(path), *b = strdup(path), *tmp = NULL;
+
+	if (d && b && asprintf(&tmp, "%s/.%s.XXXXXX", dirname(d), basename(b)) < 0)
+		tmp = NULL;
+	free(d);
+	free(b);
+	return tmp;
+}
+
+/*
+ * An existing device or FIFO is written in place: renaming over /dev/null
+ * would be a disaster.  A symlink is followed, so the image it points to
+ * is the one replaced, as when the kernel's tool opens it.
+ */
+static int open_target(struct sink *s, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		char *real = realpath(path, NULL);
+
+		if (real) {
+			s->path = real;
+			if (stat(real, &st))
+				st.st_mode = S_IFREG;
+		}
+	}
+	if (!s->path)
+		s->path = strdup(path);
+	if (!s->path)
+		return -ENOMEM;
+	if (stat(s->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fd = open(s->path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		free(s->path);
+		s->path = NULL;
+		if (fd < 0)
+			return -errno;
+		s->fd = fd;
+		s->own_fd = true;
+		return 0;
+	}
+	s->tmp_path = tmp_path_for(s->path);
+	if (!s->tmp_path)
+		return -ENOMEM;
+	fd = mkostemp(s->tmp_path, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	arm_signal_cleanup(s->tmp_path);
+	/* Keep the permissions of the image being replaced. */
+	if (stat(s->path, &st) == 0)
+		fchmod(fd, st.st_mode & 07777);
+	s->fd = fd;
+	return 0;
+}
+
+int sink_open_path(struct sink *s, const char *path, bool do_fsync)
+{
+	int rc = sink_init(s, -1, do_fsync);
+
+	s->name = path;
+	if (!rc)
+		rc = open_target(s, path);
+	return rc;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int sink_flush(struct sink *s)
+{
+	int rc = write_all(s->fd, s->buf, s->len);
+
+	s->len = 0;
+	return rc;
+}
+
+int sink_write(struct sink *s, const void *p, size_t n)
+{
+	s->offset += n;
+	if (s->len + n > SINK_BUF_SIZE) {
+		int rc = sink_flush(s);
+
+		if (rc || n > SINK_BUF_SIZE)
+			return rc ? rc : write_all(s->fd, p, n);
+	}
+	memcpy(s->buf + s->len, p, n);
+	s->len += n;
+	return 0;
+}
+
+int sink_zeros(struct sink *s, size_t n)
+{
+	while (n) {
+		size_t chunk = n < SINK_BUF_SIZE ? n : SINK_BUF_SIZE;
+		int rc;
+
+		if (s->len + chunk > SINK_BUF_SIZE && (rc = sink_flush(s)))
+			return rc;
+		memset(s->buf + s->len, 0, chunk);
+		s->len += chunk;
+		s->offset += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+/* The portable path: through the (flushed, so free) buffer. */
+static ssize_t copy_rw(struct sink *s, int fd, size_t n)
+{
+	ssize_t r = read(fd, s->buf, n < SINK_BUF_SIZE ? n : SINK_BUF_SIZE);
+	int rc;
+
+	if (r <= 0)
+		return r;
+	rc = write_all(s->fd, s->buf, (size_t)r);
+	if (rc) {
+		errno = -rc;
+		return -1;
+	}
+	return r;
+}
+
+/* Errors that mean "this method cannot do it here", not "the copy failed". */
+static bool copy_unsupported(int err)
+{
+	return err == EXDEV || err == EINVAL || err == ENOSYS ||
+	       err == EOPNOTSUPP || err == EBADF || err == ETXTBSY;
+}
+
+static ssize_t copy_some(struct sink *s, int fd, size_t n)
+{
+	ssize_t r;
+
+	switch (s->copy) {
+	case SINK_COPY_RANGE:
+		r = copy_file_range(fd, NULL, s->fd, NULL, n, 0);
+		break;
+	case SINK_COPY_SENDFILE:
+		r = sendfile(s->fd, fd, NULL, n);
+		break;
+	default:
+		return copy_rw(s, fd, n);
+	}
+	if (r < 0 && copy_unsupported(errno)) {
+		s->copy++;
+		return copy_some(s, fd, n);
+	}
+	/* Some file systems report 0 where they cannot copy: ask read(). */
+	if (r == 0)
+		return copy_rw(s, fd, n);
+	return r;
+}
+
+int64_t sink_copy_fd(struct sink *s, int fd, uint64_t len)
+{
+	uint64_t done = 0;
+	int rc = sink_flush(s);
+
+	if (rc)
+		return rc;
+	while (done < len) {
+		uint64_t left = len - done;
+		ssize_t r = copy_some(s, fd, left > (1u << 30) ? (1u << 30) : left);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			break;
+		done += (uint64_t)r;
+		s->offset += (uint64_t)r;
+	}
+	return (int64_t)done;
+}
+
+static int sync_dir_of(const char *path)
+{
+	char *d = strdup(path);
+	int fd, rc = 0;
+
+	if (!d)
+		return -ENOMEM;
+	fd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(d);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) && errno != EINVAL)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+int sink_commit(struct sink *s)
+{
+	int rc = sink_flush(s);
+
+	/* A pipe or terminal cannot be synced (EINVAL); that is fine. */
+	if (!rc && s->do_fsync && fsync(s->fd) && errno != EINVAL &&
+	    errno != EROFS)
+		rc = -errno;
+	if (!s->tmp_path) {
+		if (s->own_fd && close(s->fd) && !rc)
+			rc = -errno;
+		s->fd = -1;
+		free(s->buf);
+		s->buf = NULL;
+		return rc;
+	}
+	if (rc)
+		return rc;
+	if (close(s->fd))
+		rc = -errno;
+	s->fd = -1;
+	if (!rc && rename(s->tmp_path, s->path))
+		rc = -errno;
+	if (rc)
+		return rc;
+	signal_cleanup_path = NULL;
+	free(s->tmp_path);
+	s->tmp_path = NULL;
+	if (s->do_fsync)
+		rc = sync_dir_of(s->path);
+	free(s->path);
+	s->path = NULL;
+	free(s->buf);
+	s->buf = NULL;
+	return rc;
+}
+
+void sink_abort(struct sink *s)
+{
+	if (s->own_fd && s->fd >= 0)
+		close(s->fd);
+	if (s->tmp_path) {
+		if (s->fd >= 0)
+			close(s->fd);
+		s->fd = -1;
+		unlink(s->tmp_path);
+		signal_cleanup_path = NULL;
+		free(s->tmp_path);
+		s->tmp_path = NULL;
+	}
+	free(s->path);
+	s->path = NULL;
+	free(s->buf);
+	s->buf = NULL;
+}

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * spec.c: the spec list reader (see spec.h).
+ *
+ * The kernel's tool reads each line with fgets() into a fixed buffer and
+ * picks fields with sscanf().  That silently splits an over-long line into
+ * two entries, ignores extra fields, accepts "-1" as a uid and "0758" as a
+ * mode (stopping at the 8), and skips unknown line types with exit status
+ * 0.  Here a line is read whole (up to SPEC_LINE_MAX), split into fields at
+ * spaces and tabs, and every field is parsed completely or rejected with a
+ * message that quotes it.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec.h"
+
+/* One line split into fields; the fields point into the line buffer. */
+struct spec_line {
+	struct srcloc loc;
+	char **field;
+	unsigned int nfields;
+	unsigned int cap;
+};
+
+typedef int (*spec_parse_fn)(struct entry *e, char **f, struct diag *d);
+
+/*
+ * The keyword table: the fields a type takes after its keyword and the
+ * function that fills an entry from them.  max_fields of 0 means no upper
+ * bound (a file's hard links).
+ */
+struct spec_keyword {
+	const char *word;
+	enum entry_type type;
+	unsigned int min_fields;
+	unsigned int max_fields;
+	spec_parse_fn parse;
+	const char *usage;
+};
+
+static int parse_u32(const char *s, int base, uint32_t max, uint32_t *out)
+{
+	unsigned long long v = 0;
+	const char *p;
+
+	if (!*s)
+		return -1;
+	for (p = s; *p; p++) {
+		unsigned int digit = (unsigned int)(*p - '0');
+
+		if (*p < '0' || *p > '9' || digit >= (unsigned int)base)
+			return -1;
+		v = v * base + digit;
+		if (v > max)
+			return -2;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_mode(struct entry *e, const char *s, struct diag *d)
+{
+	uint32_t mode;
+
+	switch (parse_u32(s, 8, 07777, &mode)) {
+	case -1:
+		diag_error(d, &e->loc, "mode '%s' is not an octal number", s);
+		return -1;
+	case -2:
+		diag_error(d, &e->loc,
+			   "mode '%s' has bits beyond 07777 (the type comes from the keyword)",
+			   s);
+		return -1;
+	}
+	e->mode |= mode;
+	return 0;
+}
+
+static int parse_id(struct entry *e, const char *what, const char *s,
+		    uint32_t *out, struct diag *d)
+{
+	switch (parse_u32(s, 10, UINT32_MAX, out)) {
+	case -1:
+		if (s[0] == '-' && s[1] >= '0' && s[1] <= '9')
+			diag_error(d, &e->loc, "%s '%s' is negative", what, s);
+		else
+			diag_error(d, &e->loc, "%s '%s' is not a decimal number",
+				   what, s);
+		return -1;
+	case -2:
+		diag_error(d, &e->loc, "%s '%s' does not fit in 32 bits", what, s);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_devnum(struct entry *e, const char *what, const char *s,
+			uint32_t max, uint32_t *out, struct diag *d)
+{
+	switch (parse_u32(s, 10, max, out)) {
+	case -1:
+		diag_error(d, &e->loc, "%s '%s' is not a decimal number", what, s);
+		return -1;
+	case -2:
+		diag_error(d, &e->loc,
+			   "%s '%s' is larger than %u (the kernel's dev_t has %u bits for it)",
+			   what, s, max, max == 4095 ? 12 : 20);
+		return -1;
+	}
+	return 0;
+}
+
+static int add_name(struct entry *e, const char *s, struct diag *d)
+{
+	char **names = realloc(e->names, (e->nnames + 1) * sizeof(*names));
+
+	if (!names)
+		goto oom;
+	e->names = names;
+	/* The archive stores names relative to the root, as the kernel's tool. */
+	if (s[0] == '/')
+		s++;
+	names[e->nnames] = strdup(s);
+	if (!names[e->nnames])
+		goto oom;
+	e->nnames++;
+	return 0;
+oom:
+	diag_error(d, &e->loc, "out of memory");
+	return -1;
+}
+
+/* Mode, uid and gid: the three fields every line type has. */
+static int parse_mode_owner(struct entry *e, char **f, struct diag *d)
+{
+	int rc = 0;
+
+	rc |= parse_mode(e, f[0], d);
+	rc |= parse_id(e, "uid", f[1], &e->uid, d);
+	rc |= parse_id(e, "gid", f[2], &e->gid, d);
+	return rc;
+}
+
+/*
+ * Expand ${VAR} from the environment, an unset variable giving the empty
+ * string, like the kernel's tool.  Unlike it, the value is inserted once
+ * and not scanned again, so a value that itself contains "${" cannot loop.
+ */
+static char *expand_env(const char *s)
+{
+	size_t len = strlen(s), cap = len + 1, n = 0;
+	char *out = malloc(cap);
+
+	while (out && *s) {
+		const char *end = NULL, *val = NULL;
+		size_t vlen = 1;
+
+		if (s[0] == '$' && s[1] == '{' && (end = strchr(s + 2, '}'))) {
+			char *var = strndup(s + 2, end - (s + 2));
+
+			if (!var)
+				goto oom;
+			val = getenv(var);
+			free(var);
+			vlen = val ? strlen(val) : 0;
+		}
+		if (n + vlen + strlen(s) + 1 > cap) {
+			char *bigger;
+
+			cap = n + vlen + strlen(s) + 1;
+			bigger = realloc(out, cap);
+			if (!bigger)
+				goto oom;
+			out = bigger;
+		}
+		if (s[0] == '$' && s[1] == '{' && end) {
+			memcpy(out + n, val ? val : "", vlen);
+			n += vlen;
+			s = end + 1;
+		} else {
+			out[n++] = *s++;
+		}
+	}
+	if (out)
+		out[n] = '\0';
+	return out;
+oom:
+	free(out);
+	return NULL;
+}
+
+static int parse_file(struct entry *e, char **f, struct diag *d)
+{
+	unsigned int i;
+	int rc;
+
+	rc = parse_mode_owner(e, f + 2, d);
+	if (add_name(e, f[0], d))
+		return -1;
+	/* Hard links follow the gid; the field list ends with a NULL. */
+	for (i = 5; f[i]; i++)
+		if (add_name(e, f[i], d))
+			return -1;
+	e->location = expand_env(f[1]);
+	if (!e->location) {
+		diag_error(d, &e->loc, "out of memory");
+		return -1;
+	}
+	if (!e->location[0]) {
+		diag_error(d, &e->loc, "location '%s' is empty once expanded", f[1]);
+		rc = -1;
+	}
+	return rc;
+}
+
+static int parse_generic(struct entry *e, char **f, struct diag *d)
+{
+	int rc = parse_mode_owner(e, f + 1, d);
+
+	return add_name(e, f[0], d) | rc;
+}
+
+static int parse_nod(struct entry *e, char **f, struct diag *d)
+{
+	int rc = parse_mode_owner(e, f + 1, d);
+
+	if (strcmp(f[4], "b") && strcmp(f[4], "c")) {
+		diag_error(d, &e->loc,
+			   "device type '%s' is neither 'b' (block) nor 'c' (character)",
+			   f[4]);
+		rc = -1;
+	}
+	e->mode |= entry_type_bits(ENTRY_NOD, f[4][0]);
+	rc |= parse_devnum(e, "major", f[5], 4095, &e->rmajor, d);
+	rc |= parse_devnum(e, "minor", f[6], 1048575, &e->rminor, d);
+	return add_name(e, f[0], d) | rc;
+}
+
+static int parse_slink(struct entry *e, char **f, struct diag *d)
+{
+	int rc = parse_mode_owner(e, f + 2, d);
+
+	e->target = strdup(f[1]);
+	if (!e->target) {
+		diag_error(d, &e->loc, "out of memory");
+		return -1;
+	}
+	return add_name(e, f[0], d) | rc;
+}
+
+static const struct spec_keyword keywords[] = {
+	{ "file", ENTRY_FILE, 5, 0, parse_file,
+	  "file <name> <location> <mode> <uid> <gid> [<hard links>...]" },
+	{ "dir", ENTRY_DIR, 4, 4, parse_generic,
+	  "dir <name> <mode> <uid> <gid>" },
+	{ "nod", ENTRY_NOD, 7, 7, parse_nod,
+	  "nod <name> <mode> <uid> <gid> <b|c> <maj> <min>" },
+	{ "slink", ENTRY_SLINK, 5, 5, parse_slink,
+	  "slink <name> <target> <mode> <uid> <gid>" },
+	{ "pipe", ENTRY_PIPE, 4, 4, parse_generic,
+	  "pipe <name> <mode> <uid> <gid>" },
+	{ "sock", ENTRY_SOCK, 4, 4, parse_generic,
+	  "sock <name> <mode> <uid> <gid>" },
+};
+
+static const struct spec_keyword *find_keyword(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (!strcmp(keywords[i].word, word))
+			return &keywords[i];
+	return NULL;
+}
+
+/* Split @buf in place at runs of spaces and tabs; NULL-terminate the list. */
+static int split_fields(struct spec_line *sl, char *buf)
+{
+	char *p = buf;
+
+	sl->nfields = 0;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (sl->nfields + 1 >= sl->cap) {
+			unsigned int cap = sl->cap ? 2 * sl->cap : 16;
+			char **field = realloc(sl->field, cap * sizeof(*field));
+
+			if (!field)
+				return -1;
+			sl->field = field;
+			sl->cap = cap;
+		}
+		if (!*p)
+			break;
+		sl->field[sl->nfields++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	sl->field[sl->nfields] = NULL;
+	return 0;
+}
+
+static int check_field_count(const struct spec_keyword *kw,
+			     const struct spec_line *sl, struct diag *d)
+{
+	unsigned int n = sl->nfields - 1;
+
+	if (n < kw->min_fields) {
+		diag_error(d, &sl->loc, "'%s' needs %u fields, found %u: %s",
+			   kw->word, kw->min_fields, n, kw->usage);
+		return -1;
+	}
+	if (kw->max_fields && n > kw->max_fields) {
+		diag_error(d, &sl->loc, "'%s' takes %u fields; extra field '%s': %s",
+			   kw->word, kw->max_fields,
+			   sl->field[kw->max_fields + 1], kw->usage);
+		return -1;
+	}
+	return 0;
+}
+
+/* Turn one non-blank, non-comment line into an entry. */
+static int spec_parse_line(struct spec_line *sl, struct entry_list *out,
+			   struct diag *d)
+{
+	const struct spec_keyword *kw = find_keyword(sl->field[0]);
+	struct entry *e;
+	size_t last = strlen(sl->field[sl->nfields - 1]);
+
+	if (last && sl->field[sl->nfields - 1][last - 1] == '\r') {
+		diag_error(d, &sl->loc,
+			   "line ends with a carriage return (DOS line endings?)");
+		return 0;
+	}
+	if (!kw) {
+		diag_error(d, &sl->loc,
+			   "unknown line type '%s' (expected file, dir, nod, slink, pipe or sock)",
+			   sl->field[0]);
+		return 0;
+	}
+	if (check_field_count(kw, sl, d))
+		return 0;
+	e = entry_list_add(out);
+	if (!e) {
+		diag_error(d, &sl->loc, "out of memory");
+		return -1;
+	}
+	e->type = kw->type;
+	e->loc = sl->loc;
+	e->mode = entry_type_bits(kw->type, 0);
+	if (kw->parse(e, sl->field + 1, d))
+		entry_list_drop_last(out);
+	return 0;
+}
+
+/*
+ * Read one line into @buf (SPEC_LINE_MAX + 1 bytes).  Returns its length,
+ * -1 at end of input, or -2 when it was too long (the rest is consumed so
+ * that the next call starts at the next line).  *@nul is set when the line
+ * contains a NUL byte.
+ */
+static long read_line(FILE *f, char *buf, int *nul)
+{
+	long n = 0;
+	int c;
+
+	*nul = 0;
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (n == SPEC_LINE_MAX) {
+			n++;
+			continue;
+		}
+		if (n > SPEC_LINE_MAX)
+			continue;
+		if (!c)
+			*nul = 1;
+		buf[n++] = (char)c;
+	}
+	if (c == EOF && n == 0)
+		return -1;
+	if (n > SPEC_LINE_MAX)
+		return -2;
+	buf[n] = '\0';
+	return n;
+}
+
+static int is_blank_or_comment(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return *s == '\0' || *s == '#';
+}
+
+int spec_read(FILE *f, const char *name, struct entry_list *out,
+	      struct diag *d)
+{
+	struct spec_line sl = { .loc = { .file = name } };
+	char *buf = malloc(SPEC_LINE_MAX + 1);
+	int rc = 0, nul;
+	long n;
+
+	if (!buf) {
+		diag_error(d, &sl.loc, "out of memory");
+		return -1;
+	}
+	while ((n = read_line(f, buf, &nul)) != -1) {
+		sl.loc.line++;
+		if (n == -2) {
+			diag_error(d, &sl.loc,
+				   "line is longer than %d bytes", SPEC_LINE_MAX);
+			continue;
+		}
+		if (nul) {
+			diag_error(d, &sl.loc, "line contains a NUL byte");
+			continue;
+		}
+		if (is_blank_or_comment(buf))
+			continue;
+		if (split_fields(&sl, buf) || spec_parse_line(&sl, out, d)) {
+			rc = -1;
+			break;
+		}
+	}
+	if (ferror(f)) {
+		diag_error(d, &sl.loc, "read error: %s", strerror(errno));
+		rc = -1;
+	}
+	free(sl.field);
+	free(buf);
+	return rc;
+}

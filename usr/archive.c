@@ -151,18 +151,29 @@ static uint32_t align_pad(struct archive_writer *w, const struct entry *e,
 	return pad;
 }
 
+/*
+ * Copy exactly the size the checks saw, then make sure the file ends
+ * there: a file that grew or shrank meanwhile, or a /proc or /sys file
+ * whose size says 0 but which has contents, would give a wrong archive.
+ */
 static int copy_data(struct archive_writer *w, const struct entry *e, int fd,
 		     struct diag *d)
 {
 	int64_t n = sink_copy_fd(w->out, fd, e->size);
-	struct stat st;
+	char probe;
 
 	if (n < 0)
 		return report_write_error(w, e, (int)n, d);
-	if ((uint64_t)n != e->size || fstat(fd, &st) ||
-	    (uint64_t)st.st_size != e->size) {
-		diag_error(d, &e->loc, "'%s' changed size while being archived",
-			   e->location);
+	if ((uint64_t)n < e->size) {
+		diag_error(d, &e->loc,
+			   "'%s' shrank while being archived (%llu bytes, now %lld)",
+			   e->location, (unsigned long long)e->size, (long long)n);
+		return -1;
+	}
+	if (read(fd, &probe, 1) != 0) {
+		diag_error(d, &e->loc,
+			   "'%s' has more data than its size of %llu bytes (it grew while being archived, or is not a plain file)",
+			   e->location, (unsigned long long)e->size);
 		return -1;
 	}
 	return 0;

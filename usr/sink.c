@@ -35,7 +35,7 @@ static void remove_tmp_on_signal(int sig)
 
 static void arm_signal_cleanup(char *path)
 {
-	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE };
+	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGXFSZ };
 	size_t i;
 
 	signal_cleanup_path = path;

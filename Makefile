@@ -21,6 +21,10 @@ objtree := $(abspath $(O))
 ifeq ($(V),1)
   Q :=
   quiet = @:
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+  # make -s: silent, as kbuild is
+  Q := @
+  quiet = @:
 else
   Q := @
   quiet = @printf '  %-7s %s\n'

@@ -197,7 +197,7 @@ is "$(cut -d: -f1,2 err | sort | tr '\n' ' ')" "list:2 list:3 list:4 " \
 # --- usage errors ------------------------------------------------------------
 "$GEN" -o new.cpio 2> err
 ok $(( $? == 2 ? 0 : 1 )) "no list: exit status 2"
-grep -q "no spec list given" err
+grep -q "no source given" err
 ok $? "no list: message"
 "$GEN" --bogus good 2> /dev/null
 ok $(( $? == 2 ? 0 : 1 )) "unknown option: exit status 2"

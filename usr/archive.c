@@ -12,24 +12,43 @@
 
 #define FIRST_INO 721
 
-void archive_writer_init(struct archive_writer *w, struct sink *out,
-			 const struct archive_opts *opts)
-{
-	w->out = out;
-	w->opts = opts;
-	w->next_ino = FIRST_INO;
-}
+struct writer {
+	struct sink *out;
+	const struct archive_opts *opts;
+	bool dry;
+	struct diag *d;
+};
 
-static int report_write_error(struct archive_writer *w, const struct entry *e,
-			      int rc, struct diag *d)
+static int report_write_error(struct writer *w, const struct entry *e, int rc)
 {
-	diag_error(d, &e->loc, "cannot write %s: %s", sink_name(w->out),
+	diag_error(w->d, &e->loc, "cannot write %s: %s", sink_name(w->out),
 		   strerror(-rc));
 	return -1;
 }
 
+/*
+ * Number the nodes from 721 in order of first appearance (the kernel's
+ * tool gives each line one number, shared by a file's hard links), and
+ * find the last name of each node, which carries its data.
+ */
+static void number_nodes(struct entry_list *l)
+{
+	uint32_t ino = FIRST_INO;
+	size_t i;
+
+	for (i = 0; i < l->len; i++)
+		l->v[i].node->archive_ino = 0;
+	for (i = 0; i < l->len; i++) {
+		struct node *n = l->v[i].node;
+
+		if (!n->archive_ino)
+			n->archive_ino = ino++;
+		n->last_entry = i;
+	}
+}
+
 /* Header, name and the padding after it; @name_pad overrides the 4-pad. */
-static int put_header_name(struct archive_writer *w, struct cpio_header *h,
+static int put_header_name(struct writer *w, struct cpio_header *h,
 			   const char *name, uint32_t name_pad)
 {
 	size_t len = strlen(name) + 1;
@@ -38,8 +57,7 @@ static int put_header_name(struct archive_writer *w, struct cpio_header *h,
 
 	h->devmajor = 3;
 	h->devminor = 1;
-	if (!h->namesize)
-		h->namesize = (uint32_t)len;
+	h->namesize = (uint32_t)len + name_pad;
 	cpio_encode_header(hdr, w->opts->format, h);
 	rc = sink_write(w->out, hdr, sizeof(hdr));
 	if (!rc)
@@ -50,36 +68,14 @@ static int put_header_name(struct archive_writer *w, struct cpio_header *h,
 	return rc;
 }
 
-static uint32_t file_mtime(const struct archive_opts *o, const struct entry *e,
-			   struct diag *d)
-{
-	int64_t t = e->mtime;
-
-	if (o->mtime_files == MTIME_FILES_BASE)
-		return o->mtime_base;
-	if (t < 0) {
-		diag_warn(d, &e->loc, "mtime of '%s' is before 1970; stored as 0",
-			  e->location);
-		t = 0;
-	} else if (t > (int64_t)CPIO_FIELD_MAX) {
-		diag_warn(d, &e->loc,
-			  "mtime of '%s' is after 2106; stored as 4294967295",
-			  e->location);
-		t = CPIO_FIELD_MAX;
-	}
-	if (o->mtime_files == MTIME_FILES_CLAMPED && t > o->mtime_base)
-		t = o->mtime_base;
-	return (uint32_t)t;
-}
-
 /* The crc format's checksum: the 32-bit sum of the data bytes. */
-static int sum_file(int fd, uint64_t size, uint32_t *sum)
+static int sum_data(int fd, uint64_t offset, uint64_t size, uint32_t *sum)
 {
 	unsigned char buf[65536];
-	uint64_t left = size;
 
-	while (left) {
-		ssize_t r = read(fd, buf, left < sizeof(buf) ? left : sizeof(buf));
+	while (size) {
+		ssize_t r = pread(fd, buf, size < sizeof(buf) ? size : sizeof(buf),
+				  (off_t)offset);
 		ssize_t i;
 
 		if (r < 0 && errno == EINTR)
@@ -88,35 +84,37 @@ static int sum_file(int fd, uint64_t size, uint32_t *sum)
 			return r < 0 ? -errno : -ENODATA;
 		for (i = 0; i < r; i++)
 			*sum += buf[i];
-		left -= (uint64_t)r;
+		size -= (uint64_t)r;
+		offset += (uint64_t)r;
 	}
-	return lseek(fd, 0, SEEK_SET) < 0 ? -errno : 0;
+	return 0;
 }
 
 /*
- * Open a file's location again for copying and make sure it is still the
+ * Open a file's path again for copying and make sure it is still the
  * file the checks looked at: same inode, same size.
  */
-static int open_unchanged(const struct entry *e, struct diag *d)
+static int open_unchanged(struct writer *w, const struct entry *e)
 {
+	const struct node *n = e->node;
 	struct stat st;
-	int fd = open(e->location, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd = open(n->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0) {
-		diag_error(d, &e->loc, "cannot open '%s': %s", e->location,
+		diag_error(w->d, &e->loc, "cannot open '%s': %s", n->path,
 			   strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_dev != e->dev ||
-	    st.st_ino != e->ino) {
-		diag_error(d, &e->loc, "'%s' was replaced while being archived",
-			   e->location);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_dev != n->dev ||
+	    st.st_ino != n->ino) {
+		diag_error(w->d, &e->loc, "'%s' was replaced while being archived",
+			   n->path);
 		goto fail;
 	}
-	if ((uint64_t)st.st_size != e->size) {
-		diag_error(d, &e->loc,
+	if ((uint64_t)st.st_size != n->size) {
+		diag_error(w->d, &e->loc,
 			   "'%s' changed size while being archived (%llu bytes, now %llu)",
-			   e->location, (unsigned long long)e->size,
+			   n->path, (unsigned long long)n->size,
 			   (unsigned long long)st.st_size);
 		goto fail;
 	}
@@ -132,153 +130,165 @@ fail:
  * counted in c_namesize, and the kernel's unpacker skips it with the name.
  * The kernel rejects a namesize beyond PATH_MAX, so past that, give up.
  */
-static uint32_t align_pad(struct archive_writer *w, const struct entry *e,
-			  const char *name, uint64_t size, struct diag *d)
+static uint32_t align_pad(struct writer *w, const struct entry *e,
+			  uint64_t size)
 {
 	uint32_t align = w->opts->data_align;
-	uint32_t namesize = (uint32_t)strlen(name) + 1;
+	uint32_t namesize = (uint32_t)strlen(e->name) + 1;
 	uint32_t pad;
 
 	if (!align || size <= align)
 		return 0;
 	pad = cpio_pad(w->out->offset + CPIO_HDR_LEN + namesize, align);
 	if (namesize + pad > CPIO_PATH_MAX) {
-		diag_warn(d, &e->loc,
-			  "data of '%s' not aligned to %u: the name field would exceed %u bytes",
-			  name, align, CPIO_PATH_MAX);
+		if (w->dry)
+			diag_warn(w->d, &e->loc,
+				  "data of '%s' not aligned to %u: the name field would exceed %u bytes",
+				  e->name, align, CPIO_PATH_MAX);
 		return 0;
 	}
 	return pad;
 }
 
 /*
- * Copy exactly the size the checks saw, then make sure the file ends
- * there: a file that grew or shrank meanwhile, or a /proc or /sys file
- * whose size says 0 but which has contents, would give a wrong archive.
+ * Copy exactly the size the checks saw, then make sure a file ends there:
+ * a file that grew or shrank meanwhile, or a /proc or /sys file whose
+ * size says 0 but which has contents, would give a wrong archive.
  */
-static int copy_data(struct archive_writer *w, const struct entry *e, int fd,
-		     struct diag *d)
+static int copy_data(struct writer *w, const struct entry *e, int fd)
 {
-	int64_t n = sink_copy_fd(w->out, fd, e->size);
+	const struct node *n = e->node;
+	off_t from = (off_t)n->offset;
+	int64_t copied;
 	char probe;
 
-	if (n < 0)
-		return report_write_error(w, e, (int)n, d);
-	if ((uint64_t)n < e->size) {
-		diag_error(d, &e->loc,
+	if (w->dry) {
+		w->out->offset += n->size;
+		return 0;
+	}
+	copied = sink_copy_fd(w->out, fd, n->data == DATA_FD ? &from : NULL,
+			      n->size);
+	if (copied < 0)
+		return report_write_error(w, e, (int)copied);
+	if ((uint64_t)copied < n->size) {
+		diag_error(w->d, &e->loc,
 			   "'%s' shrank while being archived (%llu bytes, now %lld)",
-			   e->location, (unsigned long long)e->size, (long long)n);
+			   n->data == DATA_FD ? e->name : n->path,
+			   (unsigned long long)n->size, (long long)copied);
 		return -1;
 	}
-	if (read(fd, &probe, 1) != 0) {
-		diag_error(d, &e->loc,
+	if (n->data == DATA_PATH && read(fd, &probe, 1) != 0) {
+		diag_error(w->d, &e->loc,
 			   "'%s' has more data than its size of %llu bytes (it grew while being archived, or is not a plain file)",
-			   e->location, (unsigned long long)e->size);
+			   n->path, (unsigned long long)n->size);
 		return -1;
 	}
 	return 0;
 }
 
-static int write_file(struct archive_writer *w, const struct entry *e,
-		      struct diag *d)
+/* The descriptor to read a node's data from: opened, borrowed, or none. */
+static int data_fd(struct writer *w, const struct entry *e)
 {
-	struct cpio_header h = {
-		.ino = w->next_ino++,
-		.mode = e->mode,
-		.uid = e->uid,
-		.gid = e->gid,
-		.nlink = e->nnames,
-	};
-	uint32_t sum = 0;
-	unsigned int i;
-	int fd, rc = -1;
+	const struct node *n = e->node;
 
-	fd = open_unchanged(e, d);
-	if (fd < 0)
+	if (w->dry)
 		return -1;
-	if (w->opts->format == CPIO_CRC && (rc = sum_file(fd, e->size, &sum))) {
-		diag_error(d, &e->loc, "cannot read '%s': %s", e->location,
-			   rc == -ENODATA ? "file shrank" : strerror(-rc));
-		goto out;
-	}
-	h.mtime = file_mtime(w->opts, e, d);
-	/* Only the last name carries the data; the kernel links the others. */
-	for (i = 0; i < e->nnames; i++) {
-		bool last = i == e->nnames - 1;
-		uint32_t pad = last ? align_pad(w, e, e->names[i], e->size, d) : 0;
+	if (n->data == DATA_FD)
+		return n->fd;
+	return open_unchanged(w, e);
+}
 
-		h.filesize = last ? (uint32_t)e->size : 0;
-		h.check = last ? sum : 0;
-		h.namesize = pad ? (uint32_t)strlen(e->names[i]) + 1 + pad : 0;
-		rc = put_header_name(w, &h, e->names[i], pad);
+static int write_file(struct writer *w, struct entry_list *l, size_t i)
+{
+	const struct entry *e = &l->v[i];
+	const struct node *n = e->node;
+	bool carrier = n->last_entry == i && n->data != DATA_NONE;
+	struct cpio_header h = {
+		.ino = n->archive_ino,
+		.mode = n->mode,
+		.uid = n->uid,
+		.gid = n->gid,
+		.nlink = n->refs,
+		.mtime = n->archive_mtime,
+	};
+	int fd = -1, rc = -1;
+	uint32_t pad;
+
+	/* Only the last name carries the data; the kernel links the others. */
+	if (carrier) {
+		fd = data_fd(w, e);
+		if (fd < 0 && !w->dry)
+			return -1;
+		h.filesize = (uint32_t)n->size;
+		rc = w->opts->format == CPIO_CRC && !w->dry ?
+		     sum_data(fd, n->data == DATA_FD ? n->offset : 0, n->size,
+			      &h.check) : 0;
 		if (rc) {
-			rc = report_write_error(w, e, rc, d);
+			diag_error(w->d, &e->loc, "cannot read '%s': %s",
+				   n->data == DATA_FD ? e->name : n->path,
+				   rc == -ENODATA ? "file shrank" : strerror(-rc));
 			goto out;
 		}
 	}
-	rc = copy_data(w, e, fd, d);
-	if (!rc && (rc = sink_zeros(w->out, cpio_pad(w->out->offset, 4))))
-		rc = report_write_error(w, e, rc, d);
+	pad = carrier ? align_pad(w, e, n->size) : 0;
+	rc = put_header_name(w, &h, e->name, pad);
+	if (rc) {
+		rc = report_write_error(w, e, rc);
+		goto out;
+	}
+	if (carrier) {
+		rc = copy_data(w, e, fd);
+		if (!rc && (rc = sink_zeros(w->out, cpio_pad(w->out->offset, 4))))
+			rc = report_write_error(w, e, rc);
+	}
 out:
-	close(fd);
+	if (fd >= 0 && n->data == DATA_PATH)
+		close(fd);
 	return rc;
 }
 
-static int write_slink(struct archive_writer *w, const struct entry *e,
-		       struct diag *d)
+static int write_slink(struct writer *w, const struct entry *e)
 {
-	size_t len = strlen(e->target) + 1;
+	const struct node *n = e->node;
+	size_t len = strlen(n->target) + 1;
 	struct cpio_header h = {
-		.ino = w->next_ino++,
-		.mode = e->mode,
-		.uid = e->uid,
-		.gid = e->gid,
+		.ino = n->archive_ino,
+		.mode = n->mode,
+		.uid = n->uid,
+		.gid = n->gid,
 		.nlink = 1,
-		.mtime = w->opts->mtime_base,
+		.mtime = n->archive_mtime,
 		.filesize = (uint32_t)len,
 	};
-	int rc = put_header_name(w, &h, e->names[0], 0);
+	int rc = put_header_name(w, &h, e->name, 0);
 
 	if (!rc)
-		rc = sink_write(w->out, e->target, len);
+		rc = sink_write(w->out, n->target, len);
 	if (!rc)
 		rc = sink_zeros(w->out, cpio_pad(w->out->offset, 4));
-	return rc ? report_write_error(w, e, rc, d) : 0;
+	return rc ? report_write_error(w, e, rc) : 0;
 }
 
 /* Directories, device nodes, FIFOs and sockets: a header and a name. */
-static int write_node(struct archive_writer *w, const struct entry *e,
-		      struct diag *d)
+static int write_node(struct writer *w, const struct entry *e)
 {
+	const struct node *n = e->node;
 	struct cpio_header h = {
-		.ino = w->next_ino++,
-		.mode = e->mode,
-		.uid = e->uid,
-		.gid = e->gid,
-		.nlink = e->type == ENTRY_NOD ? 1 : 2,
-		.mtime = w->opts->mtime_base,
-		.rdevmajor = e->rmajor,
-		.rdevminor = e->rminor,
+		.ino = n->archive_ino,
+		.mode = n->mode,
+		.uid = n->uid,
+		.gid = n->gid,
+		.nlink = n->type == ENTRY_NOD ? 1 : 2,
+		.mtime = n->archive_mtime,
+		.rdevmajor = n->rmajor,
+		.rdevminor = n->rminor,
 	};
-	int rc = put_header_name(w, &h, e->names[0], 0);
+	int rc = put_header_name(w, &h, e->name, 0);
 
-	return rc ? report_write_error(w, e, rc, d) : 0;
+	return rc ? report_write_error(w, e, rc) : 0;
 }
 
-int archive_write_entry(struct archive_writer *w, const struct entry *e,
-			struct diag *d)
-{
-	switch (e->type) {
-	case ENTRY_FILE:
-		return write_file(w, e, d);
-	case ENTRY_SLINK:
-		return write_slink(w, e, d);
-	default:
-		return write_node(w, e, d);
-	}
-}
-
-int archive_write_trailer(struct archive_writer *w)
+static int write_trailer(struct writer *w)
 {
 	struct cpio_header h = { .nlink = 1 };
 	char hdr[CPIO_HDR_LEN];
@@ -293,5 +303,31 @@ int archive_write_trailer(struct archive_writer *w)
 		rc = sink_zeros(w->out, cpio_pad(w->out->offset, 4));
 	if (!rc)
 		rc = sink_zeros(w->out, cpio_pad(w->out->offset, 512));
-	return rc;
+	if (rc)
+		diag_error(w->d, NULL, "cannot write %s: %s", sink_name(w->out),
+			   strerror(-rc));
+	return rc ? -1 : 0;
+}
+
+int archive_write(struct entry_list *l, const struct archive_opts *opts,
+		  struct sink *out, bool dry, struct diag *d)
+{
+	struct writer w = { .out = out, .opts = opts, .dry = dry, .d = d };
+	size_t i;
+	int rc = 0;
+
+	number_nodes(l);
+	for (i = 0; i < l->len && !rc; i++) {
+		switch (l->v[i].node->type) {
+		case ENTRY_FILE:
+			rc = write_file(&w, l, i);
+			break;
+		case ENTRY_SLINK:
+			rc = write_slink(&w, &l->v[i]);
+			break;
+		default:
+			rc = write_node(&w, &l->v[i]);
+		}
+	}
+	return rc ? rc : write_trailer(&w);
 }

@@ -27,27 +27,25 @@ enum mtime_files {
 	MTIME_FILES_BASE,	/* every entry gets base (-t) */
 };
 
+/*
+ * The mtime of an entry: files (and, from directories and archives, every
+ * entry) have their own, the rest get mtime_base.  check_mtimes() applies
+ * this to each node before the writer runs.
+ */
 struct archive_opts {
 	enum cpio_format format;
 	uint32_t data_align;		/* -a: 0, or a power of two >= 4 */
-	uint32_t mtime_base;		/* the mtime of every non-file entry */
+	uint32_t mtime_base;		/* the mtime of entries without one */
 	enum mtime_files mtime_files;
 };
 
-struct archive_writer {
-	struct sink *out;
-	const struct archive_opts *opts;
-	uint32_t next_ino;
-};
-
-void archive_writer_init(struct archive_writer *w, struct sink *out,
-			 const struct archive_opts *opts);
-
-/* Append one entry.  Returns 0, or -1 after reporting through @d. */
-int archive_write_entry(struct archive_writer *w, const struct entry *e,
-			struct diag *d);
-
-/* Append the trailer and the padding to 512.  Returns 0 or -errno. */
-int archive_write_trailer(struct archive_writer *w);
+/*
+ * Write @l, in order, and the trailer to @out.  With @dry, nothing is read
+ * or written: only the layout is computed, so that warnings that depend on
+ * it (-a alignment) come before the first byte.  Returns 0, or -1 after
+ * reporting through @d.
+ */
+int archive_write(struct entry_list *l, const struct archive_opts *opts,
+		  struct sink *out, bool dry, struct diag *d);
 
 #endif

@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * check.c: whole-list checks (see check.h).
- *
- * Paths are compared in a normal form (no leading, trailing or repeated
- * slashes, no "." components), kept in an open-addressing hash table that
- * maps each path to the entry that defined it.  The archive itself keeps
- * each name exactly as written, so valid specs give the kernel's bytes.
+ * check.c: per-entry and whole-archive checks (see check.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,144 +13,33 @@
 #include "check.h"
 #include "cpio.h"
 
-struct path_slot {
-	char *path;			/* normal form; NULL if free */
-	const struct entry *entry;	/* the entry that defined it */
-};
-
-struct path_set {
-	struct path_slot *slot;
-	size_t cap;			/* a power of two */
-	size_t used;
-};
-
-static uint64_t hash_path(const char *s)
+bool check_name(const struct entry *e, struct diag *d)
 {
-	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a */
-
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
-static struct path_slot *path_set_find(struct path_set *set, const char *path)
-{
-	size_t i = hash_path(path) & (set->cap - 1);
-
-	while (set->slot[i].path && strcmp(set->slot[i].path, path))
-		i = (i + 1) & (set->cap - 1);
-	return &set->slot[i];
-}
-
-static int path_set_grow(struct path_set *set)
-{
-	struct path_set bigger = { .cap = set->cap ? 2 * set->cap : 1024 };
-	size_t i;
-
-	bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
-	if (!bigger.slot)
-		return -1;
-	for (i = 0; i < set->cap; i++)
-		if (set->slot[i].path)
-			*path_set_find(&bigger, set->slot[i].path) = set->slot[i];
-	bigger.used = set->used;
-	free(set->slot);
-	*set = bigger;
-	return 0;
-}
-
-static void path_set_release(struct path_set *set)
-{
-	size_t i;
-
-	for (i = 0; i < set->cap; i++)
-		free(set->slot[i].path);
-	free(set->slot);
-}
-
-/*
- * The normal form of @name in a new string, "" for the root; NULL when out
- * of memory.  *@dotdot is set when a component is "..".
- */
-static char *normalize_path(const char *name, int *dotdot)
-{
-	char *out = malloc(strlen(name) + 1);
-	size_t n = 0;
-
-	*dotdot = 0;
-	if (!out)
-		return NULL;
-	while (*name) {
-		size_t len = strcspn(name, "/");
-
-		if (len == 2 && !strncmp(name, "..", 2))
-			*dotdot = 1;
-		if (len && !(len == 1 && name[0] == '.')) {
-			if (n)
-				out[n++] = '/';
-			memcpy(out + n, name, len);
-			n += len;
-		}
-		name += len;
-		name += strspn(name, "/");
-	}
-	out[n] = '\0';
-	return out;
-}
-
-/* The parent of a normal-form path, in place; false for top-level names. */
-static bool cut_to_parent(char *path)
-{
-	char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return false;
-	*slash = '\0';
-	return true;
-}
-
-static void check_parent(struct path_set *set, const struct entry *e,
-			 const char *name, char *path, struct diag *d)
-{
-	const struct path_slot *p;
-	char *parent = strdup(path);
-
-	if (!parent || !cut_to_parent(parent))
-		goto out;
-	p = path_set_find(set, parent);
-	if (!p->path)
-		diag_warn(d, &e->loc,
-			  "parent directory '%s' of '%s' is not defined earlier; the kernel will drop '%s' at boot",
-			  parent, name, name);
-	else if (p->entry->type != ENTRY_DIR && p->entry->type != ENTRY_SLINK)
-		diag_warn(d, &e->loc,
-			  "parent '%s' of '%s' is a %s (line %u), not a directory; the kernel will drop '%s' at boot",
-			  parent, name, entry_type_name(p->entry->type),
-			  p->entry->loc.line, name);
-out:
-	free(parent);
-}
-
-static bool name_is_valid(const struct entry *e, const char *name,
-			  const char *path, int dotdot, struct diag *d)
-{
-	size_t len = strlen(name);
+	size_t len = strlen(e->name);
+	int dotdot;
+	char *path;
+	bool root;
 
 	if (!len) {
 		diag_error(d, &e->loc,
 			   "name '/' is the root directory, which always exists; it cannot be an entry");
 		return false;
 	}
-	if (dotdot) {
-		diag_error(d, &e->loc, "name '%s' has a '..' component", name);
+	path = path_normalize(e->name, &dotdot);
+	if (!path) {
+		diag_error(d, &e->loc, "out of memory");
 		return false;
 	}
-	if (!path[0]) {
+	root = !path[0];
+	free(path);
+	if (dotdot) {
+		diag_error(d, &e->loc, "name '%s' has a '..' component", e->name);
+		return false;
+	}
+	if (root) {
 		diag_error(d, &e->loc,
 			   "name '%s' is the root directory, which always exists; it cannot be an entry",
-			   name);
+			   e->name);
 		return false;
 	}
 	if (len + 1 > CPIO_PATH_MAX) {
@@ -165,34 +49,6 @@ static bool name_is_valid(const struct entry *e, const char *name,
 		return false;
 	}
 	return true;
-}
-
-/* Validate one name of @e and claim its path.  -1 only when out of memory. */
-static int check_name(struct path_set *set, const struct entry *e,
-		      const char *name, struct diag *d)
-{
-	struct path_slot *slot;
-	int dotdot;
-	char *path = normalize_path(name, &dotdot);
-
-	if (!path)
-		return -1;
-	if (!name_is_valid(e, name, path, dotdot, d))
-		goto done;
-	check_parent(set, e, name, path, d);
-	slot = path_set_find(set, path);
-	if (slot->path) {
-		diag_error(d, &e->loc, "'%s' is already defined at %s:%u", name,
-			   slot->entry->loc.file, slot->entry->loc.line);
-		goto done;
-	}
-	slot->path = path;
-	slot->entry = e;
-	set->used++;
-	return 0;
-done:
-	free(path);
-	return 0;
 }
 
 static const char *file_type_name(mode_t mode)
@@ -210,75 +66,138 @@ static const char *file_type_name(mode_t mode)
 	return "special file";
 }
 
-/* A file's location: a readable regular file that newc can hold. */
-static void check_location(struct entry *e, struct diag *d)
+/*
+ * A file's location: a readable regular file that newc can hold.
+ * Readability is asked of the kernel (faccessat) rather than tried with
+ * open(), which would cost a second open per file; a file that still
+ * cannot be opened later is reported then, and nothing is left behind.
+ */
+static int check_location(struct node *n, const struct srcloc *loc,
+			  struct diag *d)
 {
 	struct stat st;
-	int fd;
 
-	if (stat(e->location, &st)) {
-		diag_error(d, &e->loc, "cannot use '%s': %s", e->location,
-			   strerror(errno));
-		return;
+	if (stat(n->path, &st)) {
+		diag_error(d, loc, "cannot use '%s': %s", n->path, strerror(errno));
+		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		diag_error(d, &e->loc, "'%s' is a %s, not a regular file",
-			   e->location, file_type_name(st.st_mode));
-		return;
+		diag_error(d, loc, "'%s' is a %s, not a regular file", n->path,
+			   file_type_name(st.st_mode));
+		return -1;
 	}
 	if ((uint64_t)st.st_size > CPIO_FIELD_MAX) {
-		diag_error(d, &e->loc,
+		diag_error(d, loc,
 			   "'%s' is %llu bytes; newc cannot hold files of 4 GiB or more",
-			   e->location, (unsigned long long)st.st_size);
-		return;
+			   n->path, (unsigned long long)st.st_size);
+		return -1;
 	}
-	/* O_NONBLOCK: should it have become a FIFO since, never hang. */
-	fd = open(e->location, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
-		diag_error(d, &e->loc, "cannot read '%s': %s", e->location,
+	if (faccessat(AT_FDCWD, n->path, R_OK, AT_EACCESS)) {
+		diag_error(d, loc, "cannot read '%s': %s", n->path,
 			   strerror(errno));
+		return -1;
+	}
+	n->size = (uint64_t)st.st_size;
+	n->has_mtime = true;
+	n->mtime = st.st_mtime;
+	n->dev = st.st_dev;
+	n->ino = st.st_ino;
+	return 0;
+}
+
+void check_list_nodes(struct entry_list *l, struct diag *d)
+{
+	const struct node *prev = NULL;
+	size_t i;
+
+	for (i = 0; i < l->len; i++) {
+		struct node *n = l->v[i].node;
+
+		/* A file line's names are consecutive and share the node. */
+		if (n == prev)
+			continue;
+		prev = n;
+		if (n->type == ENTRY_SLINK && strlen(n->target) + 1 > CPIO_PATH_MAX)
+			diag_error(d, &l->v[i].loc,
+				   "symlink target is %zu bytes long; the kernel accepts at most %u",
+				   strlen(n->target), CPIO_PATH_MAX - 1);
+		if (n->type == ENTRY_FILE && n->data == DATA_PATH)
+			check_location(n, &l->v[i].loc, d);
+	}
+}
+
+static void check_parent(const struct entry_list *l, const struct pathmap *paths,
+			 size_t i, char *parent, struct diag *d)
+{
+	const struct entry *e = &l->v[i], *p;
+	long pi = pathmap_get(paths, parent);
+
+	if (pi < 0 || (size_t)pi > i) {
+		diag_warn(d, &e->loc,
+			  "parent directory '%s' of '%s' is not defined earlier; the kernel will drop '%s' at boot",
+			  parent, e->name, e->name);
 		return;
 	}
-	close(fd);
-	e->size = (uint64_t)st.st_size;
-	e->mtime = st.st_mtime;
-	e->dev = st.st_dev;
-	e->ino = st.st_ino;
+	p = &l->v[pi];
+	if (p->node->type != ENTRY_DIR && p->node->type != ENTRY_SLINK)
+		diag_warn(d, &e->loc,
+			  "parent '%s' of '%s' is a %s (line %u), not a directory; the kernel will drop '%s' at boot",
+			  parent, e->name, entry_type_name(p->node->type),
+			  p->loc.line, e->name);
 }
 
-static void check_target(const struct entry *e, struct diag *d)
+void check_parents(const struct entry_list *l, const struct pathmap *paths,
+		   struct diag *d)
 {
-	size_t len = strlen(e->target);
-
-	if (len + 1 > CPIO_PATH_MAX)
-		diag_error(d, &e->loc,
-			   "symlink target is %zu bytes long; the kernel accepts at most %u",
-			   len, CPIO_PATH_MAX - 1);
-}
-
-int check_entries(struct entry_list *l, struct diag *d)
-{
-	struct path_set set = { 0 };
 	size_t i;
-	unsigned int j;
-	int rc = 0;
 
-	for (i = 0; i < l->len && !rc; i++) {
-		struct entry *e = &l->v[i];
+	for (i = 0; i < l->len; i++) {
+		int dotdot;
+		char *path = path_normalize(l->v[i].name, &dotdot);
 
-		for (j = 0; j < e->nnames && !rc; j++) {
-			if (2 * (set.used + 1) > set.cap && path_set_grow(&set))
-				rc = -1;
-			else
-				rc = check_name(&set, e, e->names[j], d);
+		if (!path) {
+			diag_error(d, NULL, "out of memory");
+			return;
 		}
-		if (e->type == ENTRY_SLINK)
-			check_target(e, d);
-		if (e->type == ENTRY_FILE)
-			check_location(e, d);
+		if (path_cut_to_parent(path))
+			check_parent(l, paths, i, path, d);
+		free(path);
 	}
-	if (rc)
-		diag_error(d, NULL, "out of memory");
-	path_set_release(&set);
-	return rc;
+}
+
+/* A node's own mtime as newc can hold it: clipped to 0..2^32-1. */
+static uint32_t own_mtime(const struct node *n, const struct entry *e,
+			  const struct archive_opts *o, struct diag *d)
+{
+	int64_t t = n->mtime;
+
+	if (o->mtime_files == MTIME_FILES_CLAMPED && t > (int64_t)o->mtime_base)
+		return o->mtime_base;
+	if (t < 0) {
+		diag_warn(d, &e->loc, "mtime of '%s' is before 1970; stored as 0",
+			  e->name);
+		return 0;
+	}
+	if (t > (int64_t)CPIO_FIELD_MAX) {
+		diag_warn(d, &e->loc,
+			  "mtime of '%s' is after 2106; stored as 4294967295",
+			  e->name);
+		return CPIO_FIELD_MAX;
+	}
+	return (uint32_t)t;
+}
+
+void check_mtimes(struct entry_list *l, const struct archive_opts *o,
+		  struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < l->len; i++) {
+		struct node *n = l->v[i].node;
+
+		if (o->mtime_files == MTIME_FILES_BASE || !n->has_mtime)
+			n->archive_mtime = o->mtime_base;
+		else
+			n->archive_mtime = own_mtime(n, &l->v[i], o, d);
+	}
 }

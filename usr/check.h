@@ -3,29 +3,35 @@
 #define CHECK_H
 
 /*
- * check: what must hold of the entries as a whole before a byte is written.
+ * check: what must hold of each entry before a byte is written.
  *
- * Errors:
- *  - a name that is empty, is the root, has a ".." component, or does not
- *    fit the kernel's PATH_MAX (4096 bytes with its NUL); a symlink target
- *    likewise;
- *  - a path defined twice, counting hard-link names ("a//b" and "a/./b/"
- *    are the same path as "a/b");
- *  - a file location that cannot be used: missing, unreadable, not a
- *    regular file (a FIFO or device is never opened for reading: that can
- *    block forever or have side effects), or beyond newc's 4 GiB - 1.
- * Warnings (what the kernel would silently drop at boot):
- *  - an entry whose parent directory is not defined earlier, or is
- *    defined as something that is neither a directory nor a symlink.
- *
- * The checks also record, for each file, the size, mtime and identity
- * that the archive writer will hold the file to.
+ *  - check_name(): a name that is empty, is the root, has a ".." component,
+ *    or does not fit the kernel's PATH_MAX (4096 bytes with its NUL) is an
+ *    error, whatever source it came from;
+ *  - check_list_nodes(): for a spec list, a symlink target must fit
+ *    PATH_MAX too, and a file's location must be a readable regular file
+ *    that newc can hold (a FIFO or device is never opened for reading:
+ *    that can block forever or have side effects).  The checks record the
+ *    size, mtime and identity that the writer will hold the file to.
+ *  - check_parents(): what the kernel would silently drop at boot, as
+ *    warnings: an entry whose parent directory is not defined earlier in
+ *    the archive, or is something other than a directory or a symlink.
+ *  - check_mtimes(): decide every node's mtime (see archive_opts), warning
+ *    where a file's own mtime does not fit newc.
  */
 
+#include <stdbool.h>
+
+#include "archive.h"
 #include "diag.h"
 #include "entry.h"
+#include "pathmap.h"
 
-/* Returns 0, or -1 when memory ran out (reported); see diag for the rest. */
-int check_entries(struct entry_list *l, struct diag *d);
+bool check_name(const struct entry *e, struct diag *d);
+void check_list_nodes(struct entry_list *l, struct diag *d);
+void check_parents(const struct entry_list *l, const struct pathmap *paths,
+		   struct diag *d);
+void check_mtimes(struct entry_list *l, const struct archive_opts *o,
+		  struct diag *d);
 
 #endif

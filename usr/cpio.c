@@ -39,3 +39,57 @@ void cpio_encode_header(char out[CPIO_HDR_LEN], enum cpio_format fmt,
 	p = put_hex8(p, h->namesize);
 	put_hex8(p, h->check);
 }
+
+static const char *const field_names[] = {
+	"c_ino", "c_mode", "c_uid", "c_gid", "c_nlink", "c_mtime",
+	"c_filesize", "c_devmajor", "c_devminor", "c_rdevmajor",
+	"c_rdevminor", "c_namesize", "c_check",
+};
+
+static int get_hex8(const char *p, uint32_t *out)
+{
+	uint32_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		char c = p[i];
+
+		if (c >= '0' && c <= '9')
+			v = v << 4 | (uint32_t)(c - '0');
+		else if (c >= 'A' && c <= 'F')
+			v = v << 4 | (uint32_t)(c - 'A' + 10);
+		else if (c >= 'a' && c <= 'f')
+			v = v << 4 | (uint32_t)(c - 'a' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cpio_decode_header(const char in[CPIO_HDR_LEN], enum cpio_format *fmt,
+		       struct cpio_header *h, const char **bad)
+{
+	uint32_t *fields[] = {
+		&h->ino, &h->mode, &h->uid, &h->gid, &h->nlink, &h->mtime,
+		&h->filesize, &h->devmajor, &h->devminor, &h->rdevmajor,
+		&h->rdevminor, &h->namesize, &h->check,
+	};
+	size_t i;
+
+	if (!memcmp(in, "070701", 6)) {
+		*fmt = CPIO_NEWC;
+	} else if (!memcmp(in, "070702", 6)) {
+		*fmt = CPIO_CRC;
+	} else {
+		*bad = "magic";
+		return -1;
+	}
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (get_hex8(in + 6 + 8 * i, fields[i])) {
+			*bad = field_names[i];
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -50,6 +50,13 @@ struct cpio_header {
 void cpio_encode_header(char out[CPIO_HDR_LEN], enum cpio_format fmt,
 			const struct cpio_header *h);
 
+/*
+ * Parse the 110 header bytes at @in.  Returns 0, or -1 with *@bad naming
+ * what is wrong ("magic", or the field with a non-hex digit).
+ */
+int cpio_decode_header(const char in[CPIO_HDR_LEN], enum cpio_format *fmt,
+		       struct cpio_header *h, const char **bad);
+
 /* Zero bytes needed after offset @off to reach a multiple of @align (2^n). */
 static inline uint32_t cpio_pad(uint64_t off, uint32_t align)
 {

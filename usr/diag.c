@@ -12,6 +12,9 @@ static void diag_print(struct diag *d, const struct srcloc *loc,
 {
 	if (loc && loc->file && loc->line)
 		fprintf(stderr, "%s:%u: %s: ", loc->file, loc->line, level);
+	else if (loc && loc->file && loc->at_offset)
+		fprintf(stderr, "%s: offset %llu: %s: ", loc->file, loc->offset,
+			level);
 	else if (loc && loc->file)
 		fprintf(stderr, "%s: %s: ", loc->file, level);
 	else

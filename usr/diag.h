@@ -11,6 +11,8 @@
  *
  *	<list>:<line>: error: <what>
  *	<list>:<line>: warning: <what>
+ *	<archive>: offset <n>: error: <what>
+ *	<path>: error: <what>			(a directory source's entry)
  *	gen_init_cpio: error: <what>		(no location: options, output)
  *
  * Stages never exit; they report and return a failure, and the command
@@ -21,8 +23,10 @@
 #include <stdbool.h>
 
 struct srcloc {
-	const char *file;	/* the spec list as named by the user */
-	unsigned int line;	/* 1-based; 0 when the list as a whole */
+	const char *file;	/* the source (or path) as named by the user */
+	unsigned int line;	/* 1-based; 0 when not a line of a list */
+	bool at_offset;		/* in an archive: at byte @offset */
+	unsigned long long offset;
 };
 
 struct diag {

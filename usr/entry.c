@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * entry.c: the entry list and the facts about entry types (see entry.h).
+ * entry.c: nodes, the entry list, and the facts about entry types
+ * (see entry.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,33 @@
 
 #include "entry.h"
 
-struct entry *entry_list_add(struct entry_list *l)
+struct node *node_new(enum entry_type type)
 {
+	struct node *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->type = type;
+	n->mode = entry_type_bits(type, 'c');
+	n->fd = -1;
+	n->refs = 1;
+	return n;
+}
+
+void node_put(struct node *n)
+{
+	if (!n || --n->refs)
+		return;
+	free(n->target);
+	free(n->path);
+	free(n);
+}
+
+struct entry *entry_list_add(struct entry_list *l, const char *name,
+			     struct node *n, const struct srcloc *loc)
+{
+	struct entry *e;
+
 	if (l->len == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 64;
 		struct entry *v = realloc(l->v, cap * sizeof(*v));
@@ -19,36 +45,34 @@ struct entry *entry_list_add(struct entry_list *l)
 		l->v = v;
 		l->cap = cap;
 	}
-	memset(&l->v[l->len], 0, sizeof(l->v[0]));
-	return &l->v[l->len++];
-}
-
-static void entry_release(struct entry *e)
-{
-	unsigned int i;
-
-	for (i = 0; i < e->nnames; i++)
-		free(e->names[i]);
-	free(e->names);
-	free(e->target);
-	free(e->location);
+	e = &l->v[l->len];
+	e->name = strdup(name);
+	if (!e->name)
+		return NULL;
+	e->node = n;
+	e->loc = *loc;
+	e->source = 0;
+	n->refs++;
+	l->len++;
+	return e;
 }
 
 void entry_list_drop_last(struct entry_list *l)
 {
-	if (l->len)
-		entry_release(&l->v[--l->len]);
+	if (!l->len)
+		return;
+	l->len--;
+	free(l->v[l->len].name);
+	node_put(l->v[l->len].node);
 }
 
 void entry_list_release(struct entry_list *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->len; i++)
-		entry_release(&l->v[i]);
+	while (l->len)
+		entry_list_drop_last(l);
 	free(l->v);
 	l->v = NULL;
-	l->len = l->cap = 0;
+	l->cap = 0;
 }
 
 const char *entry_type_name(enum entry_type t)
@@ -82,4 +106,24 @@ uint32_t entry_type_bits(enum entry_type t, char devtype)
 		return S_IFSOCK;
 	}
 	return 0;
+}
+
+int entry_type_of_mode(uint32_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return ENTRY_FILE;
+	case S_IFDIR:
+		return ENTRY_DIR;
+	case S_IFCHR:
+	case S_IFBLK:
+		return ENTRY_NOD;
+	case S_IFLNK:
+		return ENTRY_SLINK;
+	case S_IFIFO:
+		return ENTRY_PIPE;
+	case S_IFSOCK:
+		return ENTRY_SOCK;
+	}
+	return -1;
 }

@@ -3,21 +3,30 @@
 #define ENTRY_H
 
 /*
- * entry: the model between the spec and the archive.
+ * entry: the model between the sources and the archive.
  *
- * An entry is one line of the spec after its fields have been parsed: a
- * type, one or more archive names, the metadata the archive will carry,
- * and where it came from.  The spec reader creates entries, the checks
- * complete them (a file's size and mtime), the archive writer turns them
- * into bytes.  Nothing here touches the file system.
+ * An archive is a sequence of names; several names may share one inode
+ * (hard links).  So the model has two parts:
  *
- * Invariants once the spec reader has produced an entry:
- *  - names[0..nnames-1] are non-NULL, without the one leading '/' that the
- *    spec may carry; only ENTRY_FILE has more than one name (hard links);
- *  - mode holds both the type bits (S_IF*) and the permission bits;
- *  - target is set for ENTRY_SLINK only, location for ENTRY_FILE only.
+ *  - a node is what an inode holds: type, mode, owner, device numbers,
+ *    mtime, a symlink's target, or where a regular file's data is;
+ *  - an entry is one name in the archive, pointing at its node, and
+ *    remembering where it was defined (for messages).
+ *
+ * Sources (spec lists, directories, archives) create entries and nodes;
+ * the checks fill in what they learn from the file system; the merge puts
+ * the sources together (a later definition of a path replaces an earlier
+ * one); the archive writer numbers the nodes and writes the entries.
+ *
+ * Invariants:
+ *  - entry.name has no leading '/' beyond what a spec list wrote after
+ *    dropping one (the kernel's tool drops exactly one);
+ *  - node.mode holds both the type bits (S_IF*) and the permission bits;
+ *  - node.refs counts the entries pointing at the node; a node is freed
+ *    with its last entry.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -33,27 +42,47 @@ enum entry_type {
 	ENTRY_SOCK,
 };
 
-struct entry {
+/* Where a regular file's bytes come from. */
+enum data_kind {
+	DATA_NONE,	/* no data: not a file, or an empty one */
+	DATA_PATH,	/* a file on the build machine, opened when written */
+	DATA_FD,	/* a range of an open file (an input archive) */
+};
+
+struct node {
 	enum entry_type type;
-	struct srcloc loc;
-	char **names;
-	unsigned int nnames;
 	uint32_t mode;
 	uint32_t uid;
 	uint32_t gid;
 	uint32_t rmajor;	/* ENTRY_NOD */
 	uint32_t rminor;
-	char *target;		/* ENTRY_SLINK */
-	char *location;		/* ENTRY_FILE, ${VAR} already expanded */
-
-	/* ENTRY_FILE, filled in by the checks from the file itself. */
-	uint64_t size;
+	bool has_mtime;		/* else the build's default mtime applies */
 	int64_t mtime;
-	dev_t dev;
+	char *target;		/* ENTRY_SLINK */
+
+	enum data_kind data;
+	char *path;		/* DATA_PATH */
+	int fd;			/* DATA_FD, not owned */
+	uint64_t offset;	/* DATA_FD */
+	uint64_t size;
+	dev_t dev;		/* DATA_PATH: the file the checks saw */
 	ino_t ino;
+
+	unsigned int refs;
+	/* Set by the archive writer. */
+	uint32_t archive_ino;
+	uint32_t archive_mtime;
+	size_t last_entry;	/* the entry that carries the data */
 };
 
-/* A growable array of entries in spec order; owns the entries' strings. */
+struct entry {
+	char *name;
+	struct node *node;
+	struct srcloc loc;
+	unsigned int source;	/* which source defined it (0, 1, ...) */
+};
+
+/* A growable array of entries in archive order. */
 struct entry_list {
 	struct entry *v;
 	size_t len;
@@ -62,8 +91,17 @@ struct entry_list {
 
 #define ENTRY_LIST_INIT { NULL, 0, 0 }
 
-/* Append a zeroed entry and return it, or NULL when out of memory. */
-struct entry *entry_list_add(struct entry_list *l);
+/* A new node with one reference and no data, or NULL without memory. */
+struct node *node_new(enum entry_type type);
+void node_put(struct node *n);
+
+/*
+ * Append an entry named @name (copied) for @n, taking a reference to @n.
+ * Returns the entry, or NULL when out of memory.
+ */
+struct entry *entry_list_add(struct entry_list *l, const char *name,
+			     struct node *n, const struct srcloc *loc);
+
 /* Remove the last entry (one whose line turned out to be bad). */
 void entry_list_drop_last(struct entry_list *l);
 void entry_list_release(struct entry_list *l);
@@ -71,7 +109,10 @@ void entry_list_release(struct entry_list *l);
 /* "file", "dir", ... as the spec spells the type. */
 const char *entry_type_name(enum entry_type t);
 
-/* The S_IF* bits the archive stores for a type (nod: by its b/c kind). */
+/* The S_IF* bits of a type (nod: by its b/c kind). */
 uint32_t entry_type_bits(enum entry_type t, char devtype);
+
+/* The type of an S_IF* mode, or -1 for one the archive cannot hold. */
+int entry_type_of_mode(uint32_t mode);
 
 #endif

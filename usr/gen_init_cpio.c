@@ -17,11 +17,16 @@
  * file's location is refused instead of hanging, and SOURCE_DATE_EPOCH is
  * honoured for reproducible builds.
  *
+ * Besides spec lists, a source may be a directory (dirtree.c) or an
+ * existing archive (cpioread.c); several sources are merged into one
+ * image, a later one overriding what an earlier one defined (merge.c).
+ *
  * The data flows through one stage per file:
  *
- *	spec.c     spec text       -> entries
- *	check.c    entries         -> checked entries (names, parents, files)
- *	archive.c  checked entries -> newc/crc bytes (cpio.c: the headers)
+ *	spec.c     spec text       -> entries    (dirtree.c, cpioread.c)
+ *	merge.c    entries         -> one image  (check.c: names, files)
+ *	check.c    the image       -> parents, mtimes
+ *	archive.c  the image       -> newc/crc bytes (cpio.c: the headers)
  *	sink.c     bytes           -> standard output or an atomic file
  *
  * and every problem goes to diag.c, which prints it with its location.
@@ -36,10 +41,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "archive.h"
 #include "check.h"
+#include "cpioread.h"
+#include "depfile.h"
 #include "diag.h"
+#include "dirtree.h"
 #include "entry.h"
+#include "merge.h"
 #include "sink.h"
 #include "spec.h"
 
@@ -52,8 +64,17 @@ enum exit_status {
 	EXIT_USAGE = 2,		/* bad command line */
 };
 
+/* A source on the command line, with the -u/-g rules in force there. */
+struct source_arg {
+	const char *path;
+	struct idmap ids;
+};
+
 struct options {
-	const char *list;
+	struct source_arg *sources;
+	unsigned int nsources;
+	struct idmap ids;		/* the current -u/-g rules */
+	const char *depfile;		/* -l */
 	const char *output;		/* NULL: standard output */
 	bool have_timestamp;
 	uint32_t timestamp;
@@ -63,10 +84,13 @@ struct options {
 
 static const char usage_text[] =
 "Usage: " PROG " [-t <timestamp>] [-c] [-o <output_file>] [-a <data_align>]\n"
-"       [--no-fsync] [--werror] <cpio_list>\n"
+"       [-l <depfile>] [--no-fsync] [--werror]\n"
+"       [-u <uid>] [-g <gid>] <source>...\n"
 "\n"
-"Compile the spec list <cpio_list> ('-' for standard input) into a newc\n"
-"cpio archive for the kernel's initramfs.  Lines of the list:\n"
+"Compile the sources into one newc cpio archive for the kernel's\n"
+"initramfs.  A source is a spec list ('-' for standard input), a\n"
+"directory, or a cpio archive (possibly compressed); a later source\n"
+"overrides the paths an earlier one defined.  Lines of a spec list:\n"
 "\n"
 "  # a comment\n"
 "  file <name> <location> <mode> <uid> <gid> [<hard links>...]\n"
@@ -76,7 +100,8 @@ static const char usage_text[] =
 "  pipe <name> <mode> <uid> <gid>\n"
 "  sock <name> <mode> <uid> <gid>\n"
 "\n"
-"  <location> may use ${VAR} from the environment; <mode> is octal.\n"
+"  <location> may use ${VAR} from the environment; <mode> is octal;\n"
+"  \\\\ and \\NNN (octal) write a backslash or any byte in a field.\n"
 "\n"
 "Options:\n"
 "  -t <timestamp>   mtime of every entry, files included (seconds since\n"
@@ -86,6 +111,10 @@ static const char usage_text[] =
 "  -o <output_file> write the archive there (atomically) not to stdout\n"
 "  -a <data_align>  pad names so that file data larger than <data_align>\n"
 "                   (a power of two >= 4) starts at a multiple of it\n"
+"  -l <depfile>     write the inputs as a make fragment (deps_initramfs)\n"
+"  -u <uid>         in directory sources that follow, files of <uid> become\n"
+"                   root's; 'squash': every file; -1: the current user\n"
+"  -g <gid>         the same for groups\n"
 "  --no-fsync       do not flush the output to disk before finishing\n"
 "  --werror         treat warnings as errors\n"
 "  -h, --help       show this help;  --version  show the version\n"
@@ -107,6 +136,43 @@ static int parse_u32_decimal(const char *s, uint32_t *out)
 			return -1;
 	}
 	*out = (uint32_t)v;
+	return 0;
+}
+
+/* -u/-g: "squash", "-1" (the current user), or the id to make root's. */
+static int parse_idmap(const char *arg, const char *what, uint32_t self,
+		       enum id_rule *rule, uint32_t *id, struct diag *d)
+{
+	if (!strcmp(arg, "squash")) {
+		*rule = ID_SQUASH;
+		return 0;
+	}
+	*rule = ID_MAP;
+	if (!strcmp(arg, "-1")) {
+		*id = self;
+		return 0;
+	}
+	if (parse_u32_decimal(arg, id)) {
+		diag_error(d, NULL, "%s '%s' is not a number, -1 or 'squash'",
+			   what, arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int add_source(struct options *o, const char *path, struct diag *d)
+{
+	struct source_arg *v = realloc(o->sources,
+				       (o->nsources + 1) * sizeof(*v));
+
+	if (!v) {
+		diag_error(d, NULL, "out of memory");
+		return -1;
+	}
+	o->sources = v;
+	v[o->nsources].path = path;
+	v[o->nsources].ids = o->ids;
+	o->nsources++;
 	return 0;
 }
 
@@ -139,8 +205,9 @@ static int parse_option(int opt, struct options *o, struct diag *d)
 		o->output = optarg;
 		return 0;
 	case 'a':
+		/* 0 is "no alignment", as for the kernel's tool. */
 		if (parse_u32_decimal(optarg, &o->archive.data_align) ||
-		    o->archive.data_align < 4 ||
+		    (o->archive.data_align && o->archive.data_align < 4) ||
 		    (o->archive.data_align & (o->archive.data_align - 1))) {
 			diag_error(d, NULL,
 				   "data alignment '%s' is not a power of two >= 4",
@@ -148,6 +215,17 @@ static int parse_option(int opt, struct options *o, struct diag *d)
 			return -1;
 		}
 		return 0;
+	case 'l':
+		o->depfile = optarg;
+		return 0;
+	case 'u':
+		return parse_idmap(optarg, "uid", getuid(), &o->ids.uid_rule,
+				   &o->ids.uid, d);
+	case 'g':
+		return parse_idmap(optarg, "gid", getgid(), &o->ids.gid_rule,
+				   &o->ids.gid, d);
+	case 1:
+		return add_source(o, optarg, d);
 	case OPT_NO_FSYNC:
 		o->do_fsync = false;
 		return 0;
@@ -193,13 +271,18 @@ static int choose_mtimes(struct options *o, struct diag *d)
 	return 0;
 }
 
-/* Returns EXIT_OK, or the exit status to leave with at once. */
+/*
+ * Returns EXIT_OK, or the exit status to leave with at once (-1: success).
+ * Options and sources are taken in order ("-" in the option string), so
+ * that -u and -g apply to the directory sources after them, as in
+ * gen_initramfs.sh; the other options apply everywhere.
+ */
 static int parse_command_line(int argc, char **argv, struct options *o,
 			      struct diag *d)
 {
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "t:co:a:h", long_options,
+	while ((opt = getopt_long(argc, argv, "-t:co:a:l:u:g:h", long_options,
 				  NULL)) != -1) {
 		if (opt == 'h') {
 			fputs(usage_text, stdout);
@@ -212,36 +295,102 @@ static int parse_command_line(int argc, char **argv, struct options *o,
 		if (opt == '?' || parse_option(opt, o, d))
 			goto usage;
 	}
-	if (argc - optind != 1) {
-		diag_error(d, NULL, argc == optind ? "no spec list given" :
-			   "more than one spec list given");
+	if (!o->nsources) {
+		diag_error(d, NULL,
+			   "no source given (a spec list, a directory or an archive)");
 		goto usage;
 	}
-	o->list = argv[optind];
 	return EXIT_OK;
 usage:
 	fputs("Try '" PROG " --help' for more information.\n", stderr);
 	return EXIT_USAGE;
 }
 
-static int read_list(const struct options *o, struct entry_list *entries,
-		     struct diag *d)
+enum source_kind { SOURCE_LIST, SOURCE_DIR, SOURCE_ARCHIVE };
+
+/* What a source is: a directory, an archive by its magic, else a list. */
+static enum source_kind source_kind(const char *path)
 {
-	bool from_stdin = !strcmp(o->list, "-");
-	FILE *f = from_stdin ? stdin : fopen(o->list, "r");
+	unsigned char magic[16];
+	struct stat st;
+	ssize_t n = 0;
+	int fd;
+
+	if (!strcmp(path, "-") || stat(path, &st))
+		return SOURCE_LIST;
+	if (S_ISDIR(st.st_mode))
+		return SOURCE_DIR;
+	if (!S_ISREG(st.st_mode))
+		return SOURCE_LIST;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = pread(fd, magic, sizeof(magic), 0);
+		close(fd);
+	}
+	return n > 0 && looks_like_archive(magic, (size_t)n) ?
+	       SOURCE_ARCHIVE : SOURCE_LIST;
+}
+
+/* A spec list: its entries, its files checked, its inputs recorded. */
+static int read_list(const char *path, struct entry_list *out,
+		     struct deplist *deps, struct diag *d)
+{
+	bool from_stdin = !strcmp(path, "-");
+	FILE *f = from_stdin ? stdin : fopen(path, "r");
+	size_t i;
 	int rc;
 
 	if (!f) {
-		diag_error(d, NULL, "cannot open '%s': %s", o->list,
-			   strerror(errno));
+		diag_error(d, NULL, "cannot open '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	rc = spec_read(f, from_stdin ? "<stdin>" : o->list, entries, d);
+	rc = spec_read(f, from_stdin ? "<stdin>" : path, out, d);
 	if (!from_stdin)
 		fclose(f);
+	check_list_nodes(out, d);
+	if (!from_stdin && deplist_add(deps, path))
+		rc = -1;
+	for (i = 0; i < out->len && !rc; i++)
+		if (out->v[i].node->data == DATA_PATH &&
+		    (i == 0 || out->v[i - 1].node != out->v[i].node) &&
+		    deplist_add(deps, out->v[i].node->path))
+			rc = -1;
 	return rc;
 }
 
+/* Descriptors of archive sources, read from until the image is written. */
+struct fd_list {
+	int *v;
+	unsigned int len;
+};
+
+static int read_source(const struct source_arg *s, unsigned int index,
+		       struct image *img, struct deplist *deps,
+		       struct fd_list *fds, struct diag *d)
+{
+	struct entry_list src = ENTRY_LIST_INIT;
+	enum source_kind kind = source_kind(s->path);
+	int rc, fd = -1;
+
+	switch (kind) {
+	case SOURCE_DIR:
+		rc = dirtree_read(s->path, &s->ids, &src, deps, d);
+		break;
+	case SOURCE_ARCHIVE:
+		rc = cpioread_source(s->path, &src, deps, &fd, d);
+		if (fd >= 0)
+			fds->v[fds->len++] = fd;
+		break;
+	default:
+		rc = read_list(s->path, &src, deps, d);
+	}
+	/* Within one list a repeated path is a mistake, not an overlay. */
+	if (merge_source(img, &src, index, kind == SOURCE_LIST, d))
+		rc = -1;
+	return rc;
+}
+
+/* Returns 0, or -1 when the output could not be opened (reported). */
 static int open_output(const struct options *o, struct sink *out,
 		       struct diag *d)
 {
@@ -257,26 +406,28 @@ static int open_output(const struct options *o, struct sink *out,
 	return rc;
 }
 
-/* Write every entry and the trailer; on any failure leave nothing behind. */
-static int write_archive(const struct options *o,
-			 const struct entry_list *entries, struct diag *d)
+/*
+ * Write the image; on any failure leave nothing behind.  Warnings that
+ * depend on the layout come from a dry run first, so that --werror can
+ * still stop before the first byte.
+ */
+static int write_image(const struct options *o, struct image *img,
+		       struct diag *d)
 {
-	struct archive_writer w;
 	struct sink out;
-	size_t i;
 	int rc;
 
+	if (o->archive.data_align) {
+		sink_open_null(&out);
+		archive_write(&img->entries, &o->archive, &out, true, d);
+		if (diag_failed(d))
+			return -1;
+	}
 	if (open_output(o, &out, d))
 		return -1;
-	archive_writer_init(&w, &out, &o->archive);
-	for (i = 0; i < entries->len; i++)
-		if (archive_write_entry(&w, &entries->v[i], d))
-			goto fail;
-	rc = archive_write_trailer(&w);
-	if (!rc && diag_failed(d))
+	if (archive_write(&img->entries, &o->archive, &out, false, d))
 		goto fail;
-	if (!rc)
-		rc = sink_commit(&out);
+	rc = sink_commit(&out);
 	if (!rc)
 		return 0;
 	diag_error(d, NULL, "cannot write %s: %s", sink_name(&out),
@@ -286,20 +437,57 @@ fail:
 	return -1;
 }
 
+static void write_depfile(const struct options *o, const struct deplist *deps,
+			  struct diag *d)
+{
+	const char *bad = NULL;
+	int rc = depfile_write(o->depfile, o->output, deps, &bad);
+
+	if (rc == -EINVAL && bad)
+		diag_error(d, NULL, "'%s': make cannot name a path with a newline",
+			   bad);
+	else if (rc)
+		diag_error(d, NULL, "cannot write '%s': %s", o->depfile,
+			   strerror(-rc));
+}
+
+/* Read every source, check the whole, write it: the program's data flow. */
+static void build(struct options *o, struct diag *d)
+{
+	struct image img = IMAGE_INIT;
+	struct deplist deps = DEPLIST_INIT;
+	struct fd_list fds = { calloc(o->nsources, sizeof(int)), 0 };
+	unsigned int i;
+
+	if (!fds.v) {
+		diag_error(d, NULL, "out of memory");
+		return;
+	}
+	for (i = 0; i < o->nsources; i++)
+		read_source(&o->sources[i], i, &img, o->depfile ? &deps : NULL,
+			    &fds, d);
+	check_parents(&img.entries, &img.paths, d);
+	check_mtimes(&img.entries, &o->archive, d);
+	/* Nothing is written unless every source is good. */
+	if (!diag_failed(d) && !write_image(o, &img, d) && o->depfile)
+		write_depfile(o, &deps, d);
+	for (i = 0; i < fds.len; i++)
+		close(fds.v[i]);
+	free(fds.v);
+	deplist_release(&deps);
+	image_release(&img);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .do_fsync = true };
-	struct entry_list entries = ENTRY_LIST_INIT;
 	struct diag d = DIAG_INIT(PROG);
 	int status = parse_command_line(argc, argv, &o, &d);
 
+	if (status == EXIT_OK && choose_mtimes(&o, &d) == 0)
+		build(&o, &d);
+	free(o.sources);
 	if (status)
 		return status < 0 ? EXIT_OK : status;
-	if (choose_mtimes(&o, &d) == 0 && read_list(&o, &entries, &d) == 0)
-		check_entries(&entries, &d);
-	/* Nothing is written unless the whole list is good. */
-	if (!diag_failed(&d))
-		write_archive(&o, &entries, &d);
-	entry_list_release(&entries);
 	return diag_failed(&d) ? EXIT_ERROR : EXIT_OK;
 }

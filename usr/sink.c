@@ -59,6 +59,14 @@ int sink_open_fd(struct sink *s, int fd, bool do_fsync)
 	return sink_init(s, fd, do_fsync);
 }
 
+void sink_open_null(struct sink *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->discard = true;
+	s->name = "nothing";
+}
+
 /* "<dir>/.<base>.XXXXXX": beside the target, so rename() stays atomic. */
 static char *tmp_path_for(const char *path)
 {
@@ -155,6 +163,8 @@ static int sink_flush(struct sink *s)
 int sink_write(struct sink *s, const void *p, size_t n)
 {
 	s->offset += n;
+	if (s->discard)
+		return 0;
 	if (s->len + n > SINK_BUF_SIZE) {
 		int rc = sink_flush(s);
 
@@ -168,6 +178,10 @@ int sink_write(struct sink *s, const void *p, size_t n)
 
 int sink_zeros(struct sink *s, size_t n)
 {
+	if (s->discard) {
+		s->offset += n;
+		return 0;
+	}
 	while (n) {
 		size_t chunk = n < SINK_BUF_SIZE ? n : SINK_BUF_SIZE;
 		int rc;
@@ -183,13 +197,16 @@ int sink_zeros(struct sink *s, size_t n)
 }
 
 /* The portable path: through the (flushed, so free) buffer. */
-static ssize_t copy_rw(struct sink *s, int fd, size_t n)
+static ssize_t copy_rw(struct sink *s, int fd, off_t *off, size_t n)
 {
-	ssize_t r = read(fd, s->buf, n < SINK_BUF_SIZE ? n : SINK_BUF_SIZE);
+	size_t want = n < SINK_BUF_SIZE ? n : SINK_BUF_SIZE;
+	ssize_t r = off ? pread(fd, s->buf, want, *off) : read(fd, s->buf, want);
 	int rc;
 
 	if (r <= 0)
 		return r;
+	if (off)
+		*off += r;
 	rc = write_all(s->fd, s->buf, (size_t)r);
 	if (rc) {
 		errno = -rc;
@@ -205,31 +222,31 @@ static bool copy_unsupported(int err)
 	       err == EOPNOTSUPP || err == EBADF || err == ETXTBSY;
 }
 
-static ssize_t copy_some(struct sink *s, int fd, size_t n)
+static ssize_t copy_some(struct sink *s, int fd, off_t *off, size_t n)
 {
 	ssize_t r;
 
 	switch (s->copy) {
 	case SINK_COPY_RANGE:
-		r = copy_file_range(fd, NULL, s->fd, NULL, n, 0);
+		r = copy_file_range(fd, off, s->fd, NULL, n, 0);
 		break;
 	case SINK_COPY_SENDFILE:
-		r = sendfile(s->fd, fd, NULL, n);
+		r = sendfile(s->fd, fd, off, n);
 		break;
 	default:
-		return copy_rw(s, fd, n);
+		return copy_rw(s, fd, off, n);
 	}
 	if (r < 0 && copy_unsupported(errno)) {
 		s->copy++;
-		return copy_some(s, fd, n);
+		return copy_some(s, fd, off, n);
 	}
 	/* Some file systems report 0 where they cannot copy: ask read(). */
 	if (r == 0)
-		return copy_rw(s, fd, n);
+		return copy_rw(s, fd, off, n);
 	return r;
 }
 
-int64_t sink_copy_fd(struct sink *s, int fd, uint64_t len)
+int64_t sink_copy_fd(struct sink *s, int fd, off_t *off, uint64_t len)
 {
 	uint64_t done = 0;
 	int rc = sink_flush(s);
@@ -238,7 +255,8 @@ int64_t sink_copy_fd(struct sink *s, int fd, uint64_t len)
 		return rc;
 	while (done < len) {
 		uint64_t left = len - done;
-		ssize_t r = copy_some(s, fd, left > (1u << 30) ? (1u << 30) : left);
+		ssize_t r = copy_some(s, fd, off,
+				      left > (1u << 30) ? (1u << 30) : left);
 
 		if (r < 0) {
 			if (errno == EINTR)

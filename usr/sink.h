@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define SINK_BUF_SIZE	(128 * 1024)
 
@@ -43,6 +44,7 @@ struct sink {
 	char *tmp_path;		/* the temporary file being written */
 	bool do_fsync;
 	bool own_fd;		/* opened here, so closed here */
+	bool discard;		/* count bytes, write nothing (a dry run) */
 	enum sink_copy copy;
 	size_t len;		/* bytes waiting in buf */
 	char *buf;
@@ -51,6 +53,9 @@ struct sink {
 /* Write to an already open descriptor (standard output). */
 int sink_open_fd(struct sink *s, int fd, bool do_fsync);
 
+/* Count what would be written and write nothing. */
+void sink_open_null(struct sink *s);
+
 /* Write to @path through a temporary file renamed at commit. */
 int sink_open_path(struct sink *s, const char *path, bool do_fsync);
 
@@ -58,10 +63,11 @@ int sink_write(struct sink *s, const void *p, size_t n);
 int sink_zeros(struct sink *s, size_t n);
 
 /*
- * Copy up to @len bytes from @fd's current position.  Returns the number
- * of bytes copied (less than @len only at end of file) or -errno.
+ * Copy up to @len bytes from @fd, at *@off (advanced) or, when @off is
+ * NULL, at its file position.  Returns the number of bytes copied (less
+ * than @len only at end of file) or -errno.
  */
-int64_t sink_copy_fd(struct sink *s, int fd, uint64_t len);
+int64_t sink_copy_fd(struct sink *s, int fd, off_t *off, uint64_t len);
 
 /* Flush, sync (unless disabled) and, for a path, rename into place. */
 int sink_commit(struct sink *s);

@@ -26,11 +26,20 @@ struct spec_line {
 	unsigned int cap;
 };
 
-typedef int (*spec_parse_fn)(struct entry *e, char **f, struct diag *d);
+/* One line being parsed: its node, and its names once decoded. */
+struct parse {
+	struct srcloc loc;
+	struct diag *d;
+	struct node *node;
+	char **names;
+	unsigned int nnames;
+};
+
+typedef int (*spec_parse_fn)(struct parse *p, char **f);
 
 /*
  * The keyword table: the fields a type takes after its keyword and the
- * function that fills an entry from them.  max_fields of 0 means no upper
+ * function that fills a node from them.  max_fields of 0 means no upper
  * bound (a file's hard links).
  */
 struct spec_keyword {
@@ -62,51 +71,51 @@ static int parse_u32(const char *s, int base, uint32_t max, uint32_t *out)
 	return 0;
 }
 
-static int parse_mode(struct entry *e, const char *s, struct diag *d)
+static int parse_mode(struct parse *p, const char *s)
 {
 	uint32_t mode;
 
 	switch (parse_u32(s, 8, 07777, &mode)) {
 	case -1:
-		diag_error(d, &e->loc, "mode '%s' is not an octal number", s);
+		diag_error(p->d, &p->loc, "mode '%s' is not an octal number", s);
 		return -1;
 	case -2:
-		diag_error(d, &e->loc,
+		diag_error(p->d, &p->loc,
 			   "mode '%s' has bits beyond 07777 (the type comes from the keyword)",
 			   s);
 		return -1;
 	}
-	e->mode |= mode;
+	p->node->mode |= mode;
 	return 0;
 }
 
-static int parse_id(struct entry *e, const char *what, const char *s,
-		    uint32_t *out, struct diag *d)
+static int parse_id(struct parse *p, const char *what, const char *s,
+		    uint32_t *out)
 {
 	switch (parse_u32(s, 10, UINT32_MAX, out)) {
 	case -1:
 		if (s[0] == '-' && s[1] >= '0' && s[1] <= '9')
-			diag_error(d, &e->loc, "%s '%s' is negative", what, s);
+			diag_error(p->d, &p->loc, "%s '%s' is negative", what, s);
 		else
-			diag_error(d, &e->loc, "%s '%s' is not a decimal number",
+			diag_error(p->d, &p->loc, "%s '%s' is not a decimal number",
 				   what, s);
 		return -1;
 	case -2:
-		diag_error(d, &e->loc, "%s '%s' does not fit in 32 bits", what, s);
+		diag_error(p->d, &p->loc, "%s '%s' does not fit in 32 bits", what, s);
 		return -1;
 	}
 	return 0;
 }
 
-static int parse_devnum(struct entry *e, const char *what, const char *s,
-			uint32_t max, uint32_t *out, struct diag *d)
+static int parse_devnum(struct parse *p, const char *what, const char *s,
+			uint32_t max, uint32_t *out)
 {
 	switch (parse_u32(s, 10, max, out)) {
 	case -1:
-		diag_error(d, &e->loc, "%s '%s' is not a decimal number", what, s);
+		diag_error(p->d, &p->loc, "%s '%s' is not a decimal number", what, s);
 		return -1;
 	case -2:
-		diag_error(d, &e->loc,
+		diag_error(p->d, &p->loc,
 			   "%s '%s' is larger than %u (the kernel's dev_t has %u bits for it)",
 			   what, s, max, max == 4095 ? 12 : 20);
 		return -1;
@@ -114,142 +123,168 @@ static int parse_devnum(struct entry *e, const char *what, const char *s,
 	return 0;
 }
 
-static int add_name(struct entry *e, const char *s, struct diag *d)
-{
-	char **names = realloc(e->names, (e->nnames + 1) * sizeof(*names));
-
-	if (!names)
-		goto oom;
-	e->names = names;
-	/* The archive stores names relative to the root, as the kernel's tool. */
-	if (s[0] == '/')
-		s++;
-	names[e->nnames] = strdup(s);
-	if (!names[e->nnames])
-		goto oom;
-	e->nnames++;
-	return 0;
-oom:
-	diag_error(d, &e->loc, "out of memory");
-	return -1;
-}
-
-/* Mode, uid and gid: the three fields every line type has. */
-static int parse_mode_owner(struct entry *e, char **f, struct diag *d)
-{
-	int rc = 0;
-
-	rc |= parse_mode(e, f[0], d);
-	rc |= parse_id(e, "uid", f[1], &e->uid, d);
-	rc |= parse_id(e, "gid", f[2], &e->gid, d);
-	return rc;
-}
-
 /*
- * Expand ${VAR} from the environment, an unset variable giving the empty
- * string, like the kernel's tool.  Unlike it, the value is inserted once
- * and not scanned again, so a value that itself contains "${" cannot loop.
+ * Decode one field: "\\" is a backslash and "\NNN" (three octal digits)
+ * the byte NNN, so that names with blanks, newlines or backslashes can be
+ * written; with @env, ${VAR} is replaced by the variable's value (unset:
+ * empty), inserted as is.  Returns a new string, or NULL after reporting.
  */
-static char *expand_env(const char *s)
+static char *decode_field(struct parse *p, const char *what, const char *s,
+			  bool env)
 {
-	size_t len = strlen(s), cap = len + 1, n = 0;
+	size_t cap = strlen(s) + 1, n = 0;
 	char *out = malloc(cap);
+	const char *f = s;
 
-	while (out && *s) {
-		const char *end = NULL, *val = NULL;
-		size_t vlen = 1;
+	while (out && *f) {
+		const char *end, *val = NULL;
+		size_t need;
 
-		if (s[0] == '$' && s[1] == '{' && (end = strchr(s + 2, '}'))) {
-			char *var = strndup(s + 2, end - (s + 2));
+		if (env && f[0] == '$' && f[1] == '{' && (end = strchr(f + 2, '}'))) {
+			char *var = strndup(f + 2, (size_t)(end - f - 2));
 
 			if (!var)
 				goto oom;
 			val = getenv(var);
 			free(var);
-			vlen = val ? strlen(val) : 0;
-		}
-		if (n + vlen + strlen(s) + 1 > cap) {
-			char *bigger;
+			need = n + (val ? strlen(val) : 0) + strlen(end + 1) + 1;
+			if (need > cap) {
+				char *bigger = realloc(out, need);
 
-			cap = n + vlen + strlen(s) + 1;
-			bigger = realloc(out, cap);
-			if (!bigger)
-				goto oom;
-			out = bigger;
+				if (!bigger)
+					goto oom;
+				out = bigger;
+				cap = need;
+			}
+			if (val) {
+				memcpy(out + n, val, strlen(val));
+				n += strlen(val);
+			}
+			f = end + 1;
+			continue;
 		}
-		if (s[0] == '$' && s[1] == '{' && end) {
-			memcpy(out + n, val ? val : "", vlen);
-			n += vlen;
-			s = end + 1;
-		} else {
-			out[n++] = *s++;
+		if (*f != '\\') {
+			out[n++] = *f++;
+			continue;
 		}
+		if (f[1] == '\\') {
+			out[n++] = '\\';
+			f += 2;
+			continue;
+		}
+		if (f[1] >= '0' && f[1] <= '3' && f[2] >= '0' && f[2] <= '7' &&
+		    f[3] >= '0' && f[3] <= '7') {
+			int c = (f[1] - '0') * 64 + (f[2] - '0') * 8 + (f[3] - '0');
+
+			if (!c) {
+				diag_error(p->d, &p->loc,
+					   "%s '%s': '\\000' (a NUL byte) cannot be part of it",
+					   what, s);
+				goto fail;
+			}
+			out[n++] = (char)c;
+			f += 4;
+			continue;
+		}
+		diag_error(p->d, &p->loc,
+			   "%s '%s': unknown escape '\\%.1s' (use \\\\ or \\NNN in octal)",
+			   what, s, f + 1);
+		goto fail;
 	}
 	if (out)
 		out[n] = '\0';
+	else
+		diag_error(p->d, &p->loc, "out of memory");
 	return out;
 oom:
+	diag_error(p->d, &p->loc, "out of memory");
+fail:
 	free(out);
 	return NULL;
 }
 
-static int parse_file(struct entry *e, char **f, struct diag *d)
+static int add_name(struct parse *p, const char *field)
 {
-	unsigned int i;
-	int rc;
+	char *name = decode_field(p, "name", field, false);
+	char **names;
 
-	rc = parse_mode_owner(e, f + 2, d);
-	if (add_name(e, f[0], d))
+	if (!name)
 		return -1;
-	/* Hard links follow the gid; the field list ends with a NULL. */
-	for (i = 5; f[i]; i++)
-		if (add_name(e, f[i], d))
-			return -1;
-	e->location = expand_env(f[1]);
-	if (!e->location) {
-		diag_error(d, &e->loc, "out of memory");
+	names = realloc(p->names, (p->nnames + 1) * sizeof(*names));
+	if (!names) {
+		free(name);
+		diag_error(p->d, &p->loc, "out of memory");
 		return -1;
 	}
-	if (!e->location[0]) {
-		diag_error(d, &e->loc, "location '%s' is empty once expanded", f[1]);
-		rc = -1;
-	}
+	p->names = names;
+	/* The archive stores names relative to the root, as the kernel's tool. */
+	if (name[0] == '/')
+		memmove(name, name + 1, strlen(name));
+	names[p->nnames++] = name;
+	return 0;
+}
+
+/* Mode, uid and gid: the three fields every line type has. */
+static int parse_mode_owner(struct parse *p, char **f)
+{
+	int rc = 0;
+
+	rc |= parse_mode(p, f[0]);
+	rc |= parse_id(p, "uid", f[1], &p->node->uid);
+	rc |= parse_id(p, "gid", f[2], &p->node->gid);
 	return rc;
 }
 
-static int parse_generic(struct entry *e, char **f, struct diag *d)
+static int parse_file(struct parse *p, char **f)
 {
-	int rc = parse_mode_owner(e, f + 1, d);
+	int rc = parse_mode_owner(p, f + 2);
+	unsigned int i;
 
-	return add_name(e, f[0], d) | rc;
+	rc |= add_name(p, f[0]);
+	/* Hard links follow the gid; the field list ends with a NULL. */
+	for (i = 5; f[i]; i++)
+		rc |= add_name(p, f[i]);
+	p->node->path = decode_field(p, "location", f[1], true);
+	if (!p->node->path)
+		return -1;
+	if (!p->node->path[0]) {
+		diag_error(p->d, &p->loc, "location '%s' is empty once expanded",
+			   f[1]);
+		rc = -1;
+	}
+	p->node->data = DATA_PATH;
+	return rc;
 }
 
-static int parse_nod(struct entry *e, char **f, struct diag *d)
+static int parse_generic(struct parse *p, char **f)
 {
-	int rc = parse_mode_owner(e, f + 1, d);
+	return parse_mode_owner(p, f + 1) | add_name(p, f[0]);
+}
+
+static int parse_nod(struct parse *p, char **f)
+{
+	int rc = parse_mode_owner(p, f + 1);
 
 	if (strcmp(f[4], "b") && strcmp(f[4], "c")) {
-		diag_error(d, &e->loc,
+		diag_error(p->d, &p->loc,
 			   "device type '%s' is neither 'b' (block) nor 'c' (character)",
 			   f[4]);
 		rc = -1;
 	}
-	e->mode |= entry_type_bits(ENTRY_NOD, f[4][0]);
-	rc |= parse_devnum(e, "major", f[5], 4095, &e->rmajor, d);
-	rc |= parse_devnum(e, "minor", f[6], 1048575, &e->rminor, d);
-	return add_name(e, f[0], d) | rc;
+	p->node->mode = (p->node->mode & 07777) | entry_type_bits(ENTRY_NOD, f[4][0]);
+	rc |= parse_devnum(p, "major", f[5], 4095, &p->node->rmajor);
+	rc |= parse_devnum(p, "minor", f[6], 1048575, &p->node->rminor);
+	return rc | add_name(p, f[0]);
 }
 
-static int parse_slink(struct entry *e, char **f, struct diag *d)
+static int parse_slink(struct parse *p, char **f)
 {
-	int rc = parse_mode_owner(e, f + 2, d);
+	int rc = parse_mode_owner(p, f + 2);
 
-	e->target = strdup(f[1]);
-	if (!e->target) {
-		diag_error(d, &e->loc, "out of memory");
-		return -1;
-	}
-	return add_name(e, f[0], d) | rc;
+	p->node->target = decode_field(p, "target", f[1], false);
+	if (!p->node->target)
+		rc = -1;
+	return rc | add_name(p, f[0]);
 }
 
 static const struct spec_keyword keywords[] = {
@@ -326,13 +361,32 @@ static int check_field_count(const struct spec_keyword *kw,
 	return 0;
 }
 
-/* Turn one non-blank, non-comment line into an entry. */
+/* Add one entry per name of a parsed line; all or nothing. */
+static int add_entries(struct parse *p, struct entry_list *out)
+{
+	size_t before = out->len;
+	unsigned int i;
+
+	for (i = 0; i < p->nnames; i++) {
+		if (!entry_list_add(out, p->names[i], p->node, &p->loc)) {
+			while (out->len > before)
+				entry_list_drop_last(out);
+			diag_error(p->d, &p->loc, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Turn one non-blank, non-comment line into entries. */
 static int spec_parse_line(struct spec_line *sl, struct entry_list *out,
 			   struct diag *d)
 {
 	const struct spec_keyword *kw = find_keyword(sl->field[0]);
-	struct entry *e;
+	struct parse p = { .loc = sl->loc, .d = d };
 	size_t last = strlen(sl->field[sl->nfields - 1]);
+	unsigned int i;
+	int rc = 0;
 
 	if (last && sl->field[sl->nfields - 1][last - 1] == '\r') {
 		diag_error(d, &sl->loc,
@@ -347,17 +401,18 @@ static int spec_parse_line(struct spec_line *sl, struct entry_list *out,
 	}
 	if (check_field_count(kw, sl, d))
 		return 0;
-	e = entry_list_add(out);
-	if (!e) {
+	p.node = node_new(kw->type);
+	if (!p.node) {
 		diag_error(d, &sl->loc, "out of memory");
 		return -1;
 	}
-	e->type = kw->type;
-	e->loc = sl->loc;
-	e->mode = entry_type_bits(kw->type, 0);
-	if (kw->parse(e, sl->field + 1, d))
-		entry_list_drop_last(out);
-	return 0;
+	if (kw->parse(&p, sl->field + 1) == 0)
+		rc = add_entries(&p, out);
+	for (i = 0; i < p.nnames; i++)
+		free(p.names[i]);
+	free(p.names);
+	node_put(p.node);
+	return rc;
 }
 
 /*

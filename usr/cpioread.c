@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cpioread.c: archive sources (see cpioread.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cpio.h"
+#include "cpioread.h"
+
+struct compressor {
+	const char *name;
+	const unsigned char *magic;
+	size_t magic_len;
+	const char *const *decompress;	/* argv, reading stdin */
+};
+
+#define ARGV(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define MAGIC(...) (const unsigned char[]){ __VA_ARGS__ }, \
+	sizeof((const unsigned char[]){ __VA_ARGS__ })
+
+/* The formats the kernel can unpack, by the magic its decompressors read. */
+static const struct compressor compressors[] = {
+	{ "gzip", MAGIC(0x1f, 0x8b), ARGV("gzip", "-dc") },
+	{ "zstd", MAGIC(0x28, 0xb5, 0x2f, 0xfd), ARGV("zstd", "-dcq") },
+	{ "xz", MAGIC(0xfd, '7', 'z', 'X', 'Z', 0x00), ARGV("xz", "-dc") },
+	{ "lzma", MAGIC(0x5d, 0x00, 0x00), ARGV("xz", "--format=lzma", "-dc") },
+	{ "bzip2", MAGIC('B', 'Z', 'h'), ARGV("bzip2", "-dc") },
+	{ "lz4", MAGIC(0x02, 0x21, 0x4c, 0x18), ARGV("lz4", "-dc") },
+	{ "lzo", MAGIC(0x89, 'L', 'Z', 'O', 0x00, 0x0d, 0x0a, 0x1a, 0x0a),
+	  ARGV("lzop", "-dc") },
+};
+
+static const struct compressor *find_compressor(const unsigned char *buf,
+						size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(compressors) / sizeof(compressors[0]); i++)
+		if (len >= compressors[i].magic_len &&
+		    !memcmp(buf, compressors[i].magic, compressors[i].magic_len))
+			return &compressors[i];
+	return NULL;
+}
+
+const char *compression_of(const unsigned char *buf, size_t len)
+{
+	const struct compressor *c = find_compressor(buf, len);
+
+	return c ? c->name : NULL;
+}
+
+int looks_like_archive(const unsigned char *buf, size_t len)
+{
+	return (len >= 5 && !memcmp(buf, "07070", 5)) ||
+	       find_compressor(buf, len);
+}
+
+/* An unnamed file for decompressed data: gone when closed. */
+static int open_tmpfile(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+		return fd;
+	if (asprintf(&path, "%s/gen_init_cpio.XXXXXX", dir) < 0)
+		return -1;
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	free(path);
+	return fd;
+}
+
+/* Run @c's decompressor from @in into a temporary file; its fd or -1. */
+static int decompress(const struct compressor *c, int in, const char *path,
+		      struct diag *d)
+{
+	struct srcloc loc = { .file = path };
+	posix_spawn_file_actions_t fa;
+	int out = open_tmpfile(), status, rc;
+	pid_t pid;
+
+	if (out < 0) {
+		diag_error(d, &loc, "cannot create a temporary file: %s",
+			   strerror(errno));
+		return -1;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in, 0);
+	posix_spawn_file_actions_adddup2(&fa, out, 1);
+	rc = posix_spawnp(&pid, c->decompress[0], &fa, NULL,
+			  (char *const *)c->decompress, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc) {
+		diag_error(d, &loc, "cannot run '%s' to undo its %s compression: %s",
+			   c->decompress[0], c->name, strerror(rc));
+		goto fail;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		diag_error(d, &loc, "'%s' failed to decompress it (%s %d)",
+			   c->decompress[0],
+			   WIFEXITED(status) ? "exit status" : "signal",
+			   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		goto fail;
+	}
+	return out;
+fail:
+	close(out);
+	return -1;
+}
+
+/* A window over the archive, so that headers cost no system call each. */
+struct reader {
+	int fd;
+	uint64_t size;
+	uint64_t start;		/* file offset of buf[0] */
+	size_t len;
+	unsigned char buf[65536];
+};
+
+/* Point *@p at @n bytes at @off (n <= sizeof(buf)); -1 past the end. */
+static int reader_get(struct reader *r, uint64_t off, size_t n,
+		      const unsigned char **p)
+{
+	if (off + n > r->size)
+		return -1;
+	if (off < r->start || off + n > r->start + r->len) {
+		ssize_t got = pread(r->fd, r->buf, sizeof(r->buf), (off_t)off);
+
+		if (got < (ssize_t)n)
+			return -1;
+		r->start = off;
+		r->len = (size_t)got;
+	}
+	*p = r->buf + (off - r->start);
+	return 0;
+}
+
+/* Regular files that are hard links of each other, within one member. */
+struct link_key {
+	uint32_t ino;
+	uint32_t devmajor;
+	uint32_t devminor;
+};
+
+struct links {
+	struct node **v;
+	struct link_key *key;
+	size_t cap;
+	size_t used;
+};
+
+static size_t links_find(const struct links *l, const struct link_key *k)
+{
+	uint64_t h = ((uint64_t)k->ino << 24 ^ (uint64_t)k->devmajor << 12 ^
+		      k->devminor) * 0x9E3779B97F4A7C15ull;
+	size_t i = (size_t)(h >> 32) & (l->cap - 1);
+
+	while (l->v[i] && memcmp(&l->key[i], k, sizeof(*k)))
+		i = (i + 1) & (l->cap - 1);
+	return i;
+}
+
+static struct node *links_get(const struct links *l, const struct link_key *k)
+{
+	return l->cap ? l->v[links_find(l, k)] : NULL;
+}
+
+static int links_add(struct links *l, struct node *n, const struct link_key *k)
+{
+	size_t i;
+
+	if (2 * (l->used + 1) > l->cap) {
+		struct links bigger = { .cap = l->cap ? 2 * l->cap : 64 };
+
+		bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
+		bigger.key = calloc(bigger.cap, sizeof(*bigger.key));
+		if (!bigger.v || !bigger.key) {
+			free(bigger.v);
+			free(bigger.key);
+			return -1;
+		}
+		for (i = 0; i < l->cap; i++) {
+			size_t j;
+
+			if (!l->v[i])
+				continue;
+			j = links_find(&bigger, &l->key[i]);
+			bigger.v[j] = l->v[i];
+			bigger.key[j] = l->key[i];
+		}
+		bigger.used = l->used;
+		free(l->v);
+		free(l->key);
+		*l = bigger;
+	}
+	i = links_find(l, k);
+	l->v[i] = n;
+	l->key[i] = *k;
+	l->used++;
+	return 0;
+}
+
+static void links_clear(struct links *l)
+{
+	free(l->v);
+	free(l->key);
+	memset(l, 0, sizeof(*l));
+}
+
+struct parser {
+	const char *path;
+	struct reader *r;
+	struct entry_list *out;
+	struct links links;
+	struct diag *d;
+	struct srcloc loc;	/* at the header being read */
+};
+
+/* A symlink's target: its data, up to a NUL if the writer added one. */
+static int read_target(struct parser *p, struct node *n, uint64_t off,
+		       uint32_t size)
+{
+	const unsigned char *data;
+
+	if (size > CPIO_PATH_MAX) {
+		diag_error(p->d, &p->loc,
+			   "symlink target of %u bytes; the kernel accepts %u",
+			   size, CPIO_PATH_MAX);
+		return -1;
+	}
+	if (reader_get(p->r, off, size, &data)) {
+		diag_error(p->d, &p->loc, "truncated: the symlink target is cut off");
+		return -1;
+	}
+	n->target = strndup((const char *)data, size);
+	return n->target ? 0 : -1;
+}
+
+/*
+ * The node for one header: new, or for a hard link seen earlier in the
+ * member, that one (the name with data gives it its data).
+ */
+static struct node *header_node(struct parser *p, const struct cpio_header *h,
+				uint64_t data_off)
+{
+	int type = entry_type_of_mode(h->mode);
+	struct link_key key = { h->ino, h->devmajor, h->devminor };
+	struct node *n = NULL;
+
+	if (type < 0) {
+		diag_error(p->d, &p->loc, "unknown file type in mode %o", h->mode);
+		return NULL;
+	}
+	if (type == ENTRY_FILE && h->nlink > 1)
+		n = links_get(&p->links, &key);
+	if (n) {
+		n->refs++;
+	} else {
+		n = node_new((enum entry_type)type);
+		if (!n)
+			return NULL;
+		n->mode = h->mode & (S_IFMT | 07777);
+		n->uid = h->uid;
+		n->gid = h->gid;
+		n->has_mtime = true;
+		n->mtime = h->mtime;
+		if (type == ENTRY_NOD) {
+			n->rmajor = h->rdevmajor;
+			n->rminor = h->rdevminor;
+		}
+		if (type == ENTRY_FILE && h->nlink > 1 &&
+		    links_add(&p->links, n, &key)) {
+			node_put(n);
+			return NULL;
+		}
+	}
+	if (type == ENTRY_FILE && h->filesize) {
+		n->data = DATA_FD;
+		n->fd = p->r->fd;
+		n->offset = data_off;
+		n->size = h->filesize;
+	}
+	if (type == ENTRY_SLINK && !n->target &&
+	    read_target(p, n, data_off, h->filesize)) {
+		node_put(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* Read the name of the header at @off; NULL after reporting. */
+static const char *header_name(struct parser *p, uint64_t off, uint32_t size)
+{
+	const unsigned char *name;
+
+	if (size == 0 || size > CPIO_PATH_MAX) {
+		diag_error(p->d, &p->loc, "name size %u is not within 1..%u",
+			   size, CPIO_PATH_MAX);
+		return NULL;
+	}
+	if (reader_get(p->r, off + CPIO_HDR_LEN, size, &name)) {
+		diag_error(p->d, &p->loc, "truncated: the name is cut off");
+		return NULL;
+	}
+	if (name[size - 1] != '\0') {
+		diag_error(p->d, &p->loc, "the name is not NUL-terminated");
+		return NULL;
+	}
+	return (const char *)name;
+}
+
+/* Is @name the archive's root ("." or "/"), which is not an entry here? */
+static int names_root(const char *name)
+{
+	name += strspn(name, "./");
+	return !*name;
+}
+
+/*
+ * One header at *@off: add its entry and move *@off past its data.
+ * Returns 1 after a trailer, 0 for an entry, -1 on error (reported).
+ */
+static int parse_header(struct parser *p, uint64_t *off)
+{
+	const unsigned char *raw;
+	struct cpio_header h;
+	enum cpio_format fmt;
+	const char *bad, *name;
+	uint64_t data_off, end;
+	struct node *n;
+	char *copy;
+	int rc = 0;
+
+	p->loc.offset = *off;
+	if (reader_get(p->r, *off, CPIO_HDR_LEN, &raw)) {
+		diag_error(p->d, &p->loc, "truncated: no room for a header");
+		return -1;
+	}
+	if (cpio_decode_header((const char *)raw, &fmt, &h, &bad)) {
+		diag_error(p->d, &p->loc, "not a newc/crc header (bad %s)", bad);
+		return -1;
+	}
+	name = header_name(p, *off, h.namesize);
+	if (!name)
+		return -1;
+	data_off = *off + CPIO_HDR_LEN + h.namesize;
+	data_off += cpio_pad(data_off, 4);
+	end = data_off + h.filesize;
+	if (end > p->r->size) {
+		diag_error(p->d, &p->loc,
+			   "truncated: %u bytes of data run past the end (%llu bytes)",
+			   h.filesize, (unsigned long long)p->r->size);
+		return -1;
+	}
+	*off = end + cpio_pad(end, 4);
+	if (!strcmp(name, CPIO_TRAILER))
+		return 1;
+	if (names_root(name))
+		return 0;
+	copy = strdup(name);	/* the window moves when data is read */
+	n = copy ? header_node(p, &h, data_off) : NULL;
+	if (!n || !entry_list_add(p->out, copy, n, &p->loc))
+		rc = -1;
+	node_put(n);
+	free(copy);
+	return rc;
+}
+
+/* After a trailer: NUL padding, then the end or the next member. */
+static int next_member(struct parser *p, uint64_t *off)
+{
+	const unsigned char *b;
+
+	while (*off < p->r->size) {
+		if (reader_get(p->r, *off, 1, &b))
+			return -1;
+		if (*b)
+			break;
+		(*off)++;
+	}
+	if (*off >= p->r->size)
+		return 0;
+	p->loc.offset = *off;
+	if (reader_get(p->r, *off, 6, &b) || memcmp(b, "07070", 5)) {
+		diag_error(p->d, &p->loc,
+			   "data after the trailer is not another cpio member%s",
+			   compression_of(b, 6) ? " (a compressed member after an uncompressed one is not supported as a source)" : "");
+		return -1;
+	}
+	links_clear(&p->links);
+	return 1;
+}
+
+static int parse_archive(struct parser *p)
+{
+	uint64_t off = 0;
+	int rc;
+
+	for (;;) {
+		rc = parse_header(p, &off);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			continue;
+		rc = next_member(p, &off);
+		if (rc <= 0)
+			return rc;
+	}
+}
+
+static int open_archive(const char *path, struct diag *d)
+{
+	struct srcloc loc = { .file = path };
+	const struct compressor *c;
+	unsigned char magic[16];
+	ssize_t n;
+	int fd, out;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		diag_error(d, &loc, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	n = pread(fd, magic, sizeof(magic), 0);
+	c = n > 0 ? find_compressor(magic, (size_t)n) : NULL;
+	if (!c)
+		return fd;
+	out = decompress(c, fd, path, d);
+	close(fd);
+	return out;
+}
+
+int cpioread_source(const char *path, struct entry_list *out,
+		    struct deplist *deps, int *fd, struct diag *d)
+{
+	struct reader *r = malloc(sizeof(*r));
+	struct parser p = {
+		.path = path, .r = r, .out = out, .d = d,
+		.loc = { .file = path, .at_offset = true },
+	};
+	struct stat st;
+	int rc = -1;
+
+	*fd = -1;
+	if (!r || deplist_add(deps, path)) {
+		diag_error(d, &p.loc, "out of memory");
+		goto out;
+	}
+	r->fd = open_archive(path, d);
+	if (r->fd < 0)
+		goto out;
+	*fd = r->fd;
+	r->start = r->len = 0;
+	if (fstat(r->fd, &st)) {
+		diag_error(d, &p.loc, "cannot stat: %s", strerror(errno));
+		goto out;
+	}
+	r->size = (uint64_t)st.st_size;
+	rc = parse_archive(&p);
+out:
+	links_clear(&p.links);
+	free(r);
+	return rc;
+}

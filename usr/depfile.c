@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * depfile.c: the make fragment naming an image's inputs (see depfile.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "depfile.h"
+
+int deplist_add(struct deplist *l, const char *path)
+{
+	char *copy;
+
+	if (!l)
+		return 0;
+	if (l->len == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		char **v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	copy = strdup(path);
+	if (!copy)
+		return -1;
+	l->v[l->len++] = copy;
+	return 0;
+}
+
+int deplist_add2(struct deplist *l, const char *dir, const char *name)
+{
+	char *path;
+	int rc;
+
+	if (!l)
+		return 0;
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return -1;
+	rc = deplist_add(l, path);
+	free(path);
+	return rc;
+}
+
+/* A path as make reads it in a prerequisite list. */
+static void put_make_path(FILE *f, const char *p)
+{
+	for (; *p; p++) {
+		if (*p == '$')
+			fputc('$', f);
+		else if (strchr(" \t:#\\=;%*?[]", *p))
+			fputc('\\', f);
+		fputc(*p, f);
+	}
+}
+
+static int write_fragment(FILE *f, const char *target, const struct deplist *l)
+{
+	size_t i;
+
+	fputs("deps_initramfs := \\\n", f);
+	for (i = 0; i < l->len; i++) {
+		fputc('\t', f);
+		put_make_path(f, l->v[i]);
+		fputs(i + 1 < l->len ? " \\\n" : "\n", f);
+	}
+	fputc('\n', f);
+	if (target) {
+		put_make_path(f, target);
+		fputs(": $(deps_initramfs)\n", f);
+	}
+	fputs("$(deps_initramfs):\n", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+int depfile_write(const char *path, const char *target,
+		  const struct deplist *l, const char **bad)
+{
+	char *tmp = NULL;
+	FILE *f;
+	size_t i;
+	int fd, rc;
+
+	for (i = 0; i < l->len; i++) {
+		if (strchr(l->v[i], '\n')) {
+			*bad = l->v[i];
+			return -EINVAL;
+		}
+	}
+	if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0)
+		return -ENOMEM;
+	fd = mkstemp(tmp);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		rc = -errno;
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	fchmod(fd, 0644);
+	rc = write_fragment(f, target, l);
+	if (fclose(f) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+out:
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+void deplist_release(struct deplist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->len; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->len = l->cap = 0;
+}

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dirtree.c: directory sources (see dirtree.h).
+ *
+ * Two passes: first walk the tree, one directory at a time, keeping for
+ * every path the few stat fields the archive needs; then sort the paths
+ * and turn them into entries.  The sort is global (not per directory)
+ * because "a-b" sorts between "a" and "a/x" in byte order.
+ */
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "cpio.h"
+#include "dirtree.h"
+
+/* What the archive needs of one path's lstat(). */
+struct rec {
+	char *rel;
+	uint32_t mode;
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t nlink;
+	int64_t mtime;
+	uint64_t size;
+	dev_t dev;
+	ino_t ino;
+	dev_t rdev;
+	long parent;		/* index of the directory holding it, or -1 */
+};
+
+struct walk {
+	const char *root;
+	int rootfd;
+	struct rec *v;
+	size_t len;
+	size_t cap;
+	struct diag *d;
+};
+
+/* Report a problem with one path, located by that path. */
+__attribute__((format(printf, 3, 4)))
+static void path_error(struct walk *w, const char *rel, const char *fmt, ...)
+{
+	struct srcloc loc = { .file = NULL };
+	char *path = NULL, *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (asprintf(&path, "%s/%s", w->root, rel) < 0)
+		path = NULL;
+	loc.file = path ? path : w->root;
+	diag_error(w->d, &loc, "%s", msg ? msg : "out of memory");
+	free(path);
+	free(msg);
+}
+
+static struct rec *add_rec(struct walk *w, const char *dir, const char *name,
+			   const struct stat *st, long parent)
+{
+	struct rec *r;
+
+	if (w->len == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 1024;
+		struct rec *v = realloc(w->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		w->v = v;
+		w->cap = cap;
+	}
+	r = &w->v[w->len];
+	if (*dir ? asprintf(&r->rel, "%s/%s", dir, name) < 0 :
+		   !(r->rel = strdup(name)))
+		return NULL;
+	r->mode = st->st_mode;
+	r->uid = st->st_uid;
+	r->gid = st->st_gid;
+	r->nlink = (uint32_t)st->st_nlink;
+	r->mtime = st->st_mtime;
+	r->size = (uint64_t)st->st_size;
+	r->dev = st->st_dev;
+	r->ino = st->st_ino;
+	r->rdev = st->st_rdev;
+	r->parent = parent;
+	w->len++;
+	return r;
+}
+
+/* A directory that is its own ancestor (a bind mount) would never end. */
+static bool is_loop(const struct walk *w, size_t i)
+{
+	long a;
+
+	for (a = w->v[i].parent; a >= 0; a = w->v[a].parent)
+		if (w->v[a].dev == w->v[i].dev && w->v[a].ino == w->v[i].ino)
+			return true;
+	return false;
+}
+
+/* Read one directory (record @self, or -1 for the root) into records. */
+static int read_dir(struct walk *w, long self)
+{
+	const char *rel = self < 0 ? "" : w->v[self].rel;
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	fd = openat(w->rootfd, *rel ? rel : ".",
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || !(dir = fdopendir(fd))) {
+		path_error(w, rel, "cannot read directory: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((errno = 0, de = readdir(dir))) {
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
+			path_error(w, de->d_name, "cannot stat: %s", strerror(errno));
+			continue;
+		}
+		if (!add_rec(w, rel, de->d_name, &st, self)) {
+			closedir(dir);
+			return -1;
+		}
+	}
+	if (errno)
+		path_error(w, rel, "cannot read directory: %s", strerror(errno));
+	closedir(dir);
+	return 0;
+}
+
+/* Breadth first: the records array is also the queue of directories. */
+static int walk_tree(struct walk *w)
+{
+	size_t i;
+
+	if (read_dir(w, -1))
+		return -1;
+	for (i = 0; i < w->len; i++) {
+		if (!S_ISDIR(w->v[i].mode))
+			continue;
+		if (is_loop(w, i)) {
+			path_error(w, w->v[i].rel,
+				   "directory loop: this is one of its own parents (a bind mount?)");
+			continue;
+		}
+		if (read_dir(w, (long)i))
+			return -1;
+	}
+	return 0;
+}
+
+static int compare_rel(const void *a, const void *b)
+{
+	return strcmp(((const struct rec *)a)->rel, ((const struct rec *)b)->rel);
+}
+
+static uint32_t map_id(enum id_rule rule, uint32_t from, uint32_t id)
+{
+	if (rule == ID_SQUASH || (rule == ID_MAP && id == from))
+		return 0;
+	return id;
+}
+
+/* Hard links: regular files seen before, by (dev, ino). */
+struct linkmap {
+	struct node **v;	/* open addressing over (dev, ino) */
+	size_t cap;
+	size_t used;
+};
+
+static size_t link_hash(dev_t dev, ino_t ino, size_t cap)
+{
+	uint64_t h = (uint64_t)ino * 0x9E3779B97F4A7C15ull ^ (uint64_t)dev;
+
+	return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+static struct node **link_slot(struct linkmap *m, dev_t dev, ino_t ino)
+{
+	size_t i = link_hash(dev, ino, m->cap);
+
+	while (m->v[i] && !(m->v[i]->dev == dev && m->v[i]->ino == ino))
+		i = (i + 1) & (m->cap - 1);
+	return &m->v[i];
+}
+
+static int link_add(struct linkmap *m, struct node *n)
+{
+	if (2 * (m->used + 1) > m->cap) {
+		struct linkmap bigger = { .cap = m->cap ? 2 * m->cap : 256 };
+		size_t i;
+
+		bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
+		if (!bigger.v)
+			return -1;
+		for (i = 0; i < m->cap; i++)
+			if (m->v[i])
+				*link_slot(&bigger, m->v[i]->dev, m->v[i]->ino) = m->v[i];
+		bigger.used = m->used;
+		free(m->v);
+		*m = bigger;
+	}
+	*link_slot(m, n->dev, n->ino) = n;
+	m->used++;
+	return 0;
+}
+
+/* Fill @n from a regular file's record; -1 (reported) if it cannot be used. */
+static int file_node(struct walk *w, const struct rec *r, struct node *n)
+{
+	if (r->size > CPIO_FIELD_MAX) {
+		path_error(w, r->rel,
+			   "%llu bytes: newc cannot hold files of 4 GiB or more",
+			   (unsigned long long)r->size);
+		return -1;
+	}
+	if (faccessat(w->rootfd, r->rel, R_OK, AT_EACCESS)) {
+		path_error(w, r->rel, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	if (asprintf(&n->path, "%s/%s", w->root, r->rel) < 0) {
+		n->path = NULL;
+		return -1;
+	}
+	n->data = DATA_PATH;
+	n->size = r->size;
+	n->dev = r->dev;
+	n->ino = r->ino;
+	return 0;
+}
+
+static int symlink_node(struct walk *w, const struct rec *r, struct node *n)
+{
+	char buf[CPIO_PATH_MAX + 1];
+	ssize_t len = readlinkat(w->rootfd, r->rel, buf, sizeof(buf));
+
+	if (len < 0) {
+		path_error(w, r->rel, "cannot read symlink: %s", strerror(errno));
+		return -1;
+	}
+	if (len >= CPIO_PATH_MAX) {
+		path_error(w, r->rel,
+			   "symlink target is longer than the kernel's %u bytes",
+			   CPIO_PATH_MAX - 1);
+		return -1;
+	}
+	n->target = strndup(buf, (size_t)len);
+	return n->target ? 0 : -1;
+}
+
+static int special_node(struct walk *w, const struct rec *r, struct node *n)
+{
+	if (n->type != ENTRY_NOD)
+		return 0;
+	n->rmajor = major(r->rdev);
+	n->rminor = minor(r->rdev);
+	if (n->rmajor > 4095 || n->rminor > 1048575) {
+		path_error(w, r->rel,
+			   "device %u:%u does not fit the kernel's dev_t (12:20 bits)",
+			   n->rmajor, n->rminor);
+		return -1;
+	}
+	return 0;
+}
+
+/* The node for one record: new, or the one its hard link made earlier. */
+static struct node *make_node(struct walk *w, const struct rec *r,
+			      const struct idmap *ids, struct linkmap *links)
+{
+	int type = entry_type_of_mode(r->mode);
+	struct node *n, **seen;
+	int rc;
+
+	if (type < 0) {
+		path_error(w, r->rel, "a file type cpio cannot hold (mode %o)",
+			   r->mode);
+		return NULL;
+	}
+	if (type == ENTRY_FILE && r->nlink > 1 && links->cap &&
+	    (seen = link_slot(links, r->dev, r->ino)) && *seen) {
+		(*seen)->refs++;
+		return *seen;
+	}
+	n = node_new((enum entry_type)type);
+	if (!n)
+		return NULL;
+	n->mode = r->mode & (S_IFMT | 07777);
+	n->uid = map_id(ids->uid_rule, ids->uid, r->uid);
+	n->gid = map_id(ids->gid_rule, ids->gid, r->gid);
+	n->has_mtime = true;
+	n->mtime = r->mtime;
+	if (type == ENTRY_FILE)
+		rc = file_node(w, r, n);
+	else if (type == ENTRY_SLINK)
+		rc = symlink_node(w, r, n);
+	else
+		rc = special_node(w, r, n);
+	if (!rc && type == ENTRY_FILE && r->nlink > 1 && link_add(links, n))
+		rc = -1;
+	if (rc) {
+		node_put(n);
+		return NULL;
+	}
+	return n;
+}
+
+static int make_entries(struct walk *w, const struct idmap *ids,
+			struct entry_list *out, struct deplist *deps)
+{
+	struct srcloc loc = { .file = w->root };
+	struct linkmap links = { 0 };
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < w->len && !rc; i++) {
+		const struct rec *r = &w->v[i];
+		struct node *n = make_node(w, r, ids, &links);
+
+		if (!n)
+			continue;
+		if (!entry_list_add(out, r->rel, n, &loc))
+			rc = -1;
+		node_put(n);
+		if (!S_ISLNK(r->mode) && deplist_add2(deps, w->root, r->rel))
+			rc = -1;
+	}
+	free(links.v);
+	return rc;
+}
+
+int dirtree_read(const char *root, const struct idmap *ids,
+		 struct entry_list *out, struct deplist *deps, struct diag *d)
+{
+	struct walk w = { .root = root, .d = d };
+	struct srcloc loc = { .file = root };
+	size_t i;
+	int rc = -1;
+
+	w.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (w.rootfd < 0) {
+		diag_error(d, &loc, "cannot read directory: %s", strerror(errno));
+		return -1;
+	}
+	if (deplist_add(deps, root) || walk_tree(&w))
+		goto oom;
+	qsort(w.v, w.len, sizeof(*w.v), compare_rel);
+	if (make_entries(&w, ids, out, deps))
+		goto oom;
+	rc = 0;
+	goto out;
+oom:
+	diag_error(d, &loc, "out of memory");
+out:
+	for (i = 0; i < w.len; i++)
+		free(w.v[i].rel);
+	free(w.v);
+	close(w.rootfd);
+	return rc;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef DIRTREE_H
+#define DIRTREE_H
+
+/*
+ * dirtree: a directory on the build machine as a source of entries.
+ *
+ * Everything below the directory (not the directory itself) becomes an
+ * entry named by its path relative to it, in byte order of those paths
+ * (what `find | LC_ALL=C sort` gives, so parents come before children and
+ * the kernel's gen_initramfs.sh gives the same order), with its own type,
+ * mode, owner, device numbers, symlink target and mtime.  Regular files
+ * that are hard links of each other become one node, so the data is
+ * stored once.  Names are kept byte for byte: blanks, newlines and
+ * invalid UTF-8 included.
+ *
+ * Ownership without root: an idmap turns the build user's files into
+ * root's, like gen_initramfs.sh's -u and -g.
+ *
+ * Everything is read with the *at() calls and one open per directory; no
+ * process is started.
+ */
+
+#include <stdint.h>
+
+#include "depfile.h"
+#include "diag.h"
+#include "entry.h"
+
+enum id_rule {
+	ID_KEEP,	/* ids as they are */
+	ID_MAP,		/* one id becomes 0 */
+	ID_SQUASH,	/* every id becomes 0 */
+};
+
+struct idmap {
+	enum id_rule uid_rule;
+	enum id_rule gid_rule;
+	uint32_t uid;
+	uint32_t gid;
+};
+
+/*
+ * Append the entries of the tree at @root to @out, and its paths to @deps
+ * (may be NULL).  Problems are reported through @d, located by path.
+ * Returns 0, or -1 when the tree could not be read at all.
+ */
+int dirtree_read(const char *root, const struct idmap *ids,
+		 struct entry_list *out, struct deplist *deps, struct diag *d);
+
+#endif

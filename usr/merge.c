@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * merge.c: overlaying sources into one image (see merge.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "merge.h"
+
+static void entry_free(struct entry *e)
+{
+	free(e->name);
+	node_put(e->node);
+}
+
+/* Append @e, moved; its path @path is handed to the map. */
+static int append(struct image *img, struct entry *e, char *path)
+{
+	struct entry_list *l = &img->entries;
+
+	if (l->len == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 1024;
+		struct entry *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v) {
+			free(path);
+			return -1;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->len] = *e;
+	if (pathmap_put(&img->paths, path, l->len))
+		return -1;
+	l->len++;
+	return 0;
+}
+
+/* Merge one entry, moved out of its source list.  -1: out of memory. */
+static int merge_entry(struct image *img, struct entry *e, unsigned int source,
+		       bool dups_are_errors, struct diag *d)
+{
+	struct entry *old;
+	int dotdot;
+	char *path;
+	long i;
+
+	e->source = source;
+	if (!check_name(e, d))
+		goto drop;
+	path = path_normalize(e->name, &dotdot);
+	if (!path)
+		return -1;
+	i = pathmap_get(&img->paths, path);
+	if (i < 0)
+		return append(img, e, path);
+	free(path);
+	old = &img->entries.v[i];
+	if (old->source == source && dups_are_errors) {
+		diag_error(d, &e->loc, "'%s' is already defined at %s:%u", e->name,
+			   old->loc.file, old->loc.line);
+		goto drop;
+	}
+	entry_free(old);
+	*old = *e;
+	return 0;
+drop:
+	entry_free(e);
+	return 0;
+}
+
+int merge_source(struct image *img, struct entry_list *src,
+		 unsigned int source, bool dups_are_errors, struct diag *d)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < src->len; i++) {
+		if (rc)
+			entry_free(&src->v[i]);
+		else
+			rc = merge_entry(img, &src->v[i], source,
+					 dups_are_errors, d);
+	}
+	src->len = 0;
+	entry_list_release(src);
+	if (rc)
+		diag_error(d, NULL, "out of memory");
+	return rc;
+}
+
+void image_release(struct image *img)
+{
+	entry_list_release(&img->entries);
+	pathmap_release(&img->paths);
+}

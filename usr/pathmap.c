@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pathmap.c: normal forms of paths and a hash map over them (pathmap.h).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pathmap.h"
+
+char *path_normalize(const char *name, int *dotdot)
+{
+	char *out = malloc(strlen(name) + 1);
+	size_t n = 0;
+
+	*dotdot = 0;
+	if (!out)
+		return NULL;
+	while (*name) {
+		size_t len = strcspn(name, "/");
+
+		if (len == 2 && name[0] == '.' && name[1] == '.')
+			*dotdot = 1;
+		if (len && !(len == 1 && name[0] == '.')) {
+			if (n)
+				out[n++] = '/';
+			memcpy(out + n, name, len);
+			n += len;
+		}
+		name += len;
+		name += strspn(name, "/");
+	}
+	out[n] = '\0';
+	return out;
+}
+
+int path_cut_to_parent(char *path)
+{
+	char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return 0;
+	*slash = '\0';
+	return 1;
+}
+
+static uint64_t hash_path(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a */
+
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static struct pathmap_slot *find_slot(const struct pathmap *m, const char *path)
+{
+	size_t i = (size_t)hash_path(path) & (m->cap - 1);
+
+	while (m->slot[i].path && strcmp(m->slot[i].path, path))
+		i = (i + 1) & (m->cap - 1);
+	return &m->slot[i];
+}
+
+static int grow(struct pathmap *m)
+{
+	struct pathmap bigger = { .cap = m->cap ? 2 * m->cap : 1024 };
+	size_t i;
+
+	bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
+	if (!bigger.slot)
+		return -1;
+	for (i = 0; i < m->cap; i++)
+		if (m->slot[i].path)
+			*find_slot(&bigger, m->slot[i].path) = m->slot[i];
+	bigger.used = m->used;
+	free(m->slot);
+	*m = bigger;
+	return 0;
+}
+
+long pathmap_get(const struct pathmap *m, const char *path)
+{
+	const struct pathmap_slot *s;
+
+	if (!m->cap)
+		return -1;
+	s = find_slot(m, path);
+	return s->path ? (long)s->index : -1;
+}
+
+int pathmap_put(struct pathmap *m, char *path, size_t index)
+{
+	struct pathmap_slot *s;
+
+	if (2 * (m->used + 1) > m->cap && grow(m)) {
+		free(path);
+		return -1;
+	}
+	s = find_slot(m, path);
+	if (s->path) {
+		free(path);
+	} else {
+		s->path = path;
+		m->used++;
+	}
+	s->index = index;
+	return 0;
+}
+
+void pathmap_release(struct pathmap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->slot[i].path);
+	free(m->slot);
+	m->slot = NULL;
+	m->cap = m->used = 0;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PATHMAP_H
+#define PATHMAP_H
+
+/*
+ * pathmap: which entry defines a path.
+ *
+ * Paths are compared in a normal form, so that "a//b", "a/./b/" and
+ * "/a/b" are all the path "a/b" (the kernel resolves them alike when it
+ * unpacks): no leading, trailing or repeated slashes, no "." components.
+ * The map is an open-addressing hash table from normal forms to indexes
+ * in an entry list.
+ */
+
+#include <stddef.h>
+
+struct pathmap_slot {
+	char *path;	/* normal form; NULL when the slot is free */
+	size_t index;
+};
+
+struct pathmap {
+	struct pathmap_slot *slot;
+	size_t cap;	/* a power of two, or 0 */
+	size_t used;
+};
+
+#define PATHMAP_INIT { NULL, 0, 0 }
+
+/*
+ * The normal form of @name, in a new string ("" is the root); NULL when
+ * out of memory.  *@dotdot is set when a component is "..".
+ */
+char *path_normalize(const char *name, int *dotdot);
+
+/* The parent of a normal-form path, cut in place; 0 for top-level paths. */
+int path_cut_to_parent(char *path);
+
+/* The index stored for @path, or -1. */
+long pathmap_get(const struct pathmap *m, const char *path);
+
+/*
+ * Store @index for @path, taking ownership of @path (freed if the path was
+ * already there, whose index is then replaced).  Returns 0 or -1 (no
+ * memory; @path is freed).
+ */
+int pathmap_put(struct pathmap *m, char *path, size_t index);
+
+void pathmap_release(struct pathmap *m);
+
+#endif

@@ -78,20 +78,30 @@ static int write_fragment(FILE *f, const char *target, const struct deplist *l)
 	return ferror(f) ? -EIO : 0;
 }
 
-int depfile_write(const char *path, const char *target,
-		  const struct deplist *l, const char **bad)
+void deplist_drop_unnamable(struct deplist *l, struct diag *d)
 {
-	char *tmp = NULL;
-	FILE *f;
-	size_t i;
-	int fd, rc;
+	size_t i, kept = 0;
 
 	for (i = 0; i < l->len; i++) {
 		if (strchr(l->v[i], '\n')) {
-			*bad = l->v[i];
-			return -EINVAL;
+			diag_warn(d, NULL,
+				  "'%s' has a newline, which make cannot name; it is left out of the dependency file",
+				  l->v[i]);
+			free(l->v[i]);
+		} else {
+			l->v[kept++] = l->v[i];
 		}
 	}
+	l->len = kept;
+}
+
+int depfile_write(const char *path, const char *target,
+		  const struct deplist *l)
+{
+	char *tmp = NULL;
+	FILE *f;
+	int fd, rc;
+
 	if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0)
 		return -ENOMEM;
 	fd = mkstemp(tmp);

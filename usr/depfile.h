@@ -25,6 +25,8 @@
 
 #include <stddef.h>
 
+#include "diag.h"
+
 struct deplist {
 	char **v;
 	size_t len;
@@ -40,12 +42,17 @@ int deplist_add(struct deplist *l, const char *path);
 int deplist_add2(struct deplist *l, const char *dir, const char *name);
 
 /*
+ * Drop the paths make cannot name (a newline in them), with a warning:
+ * make cannot track them, but that is no reason to fail the image.
+ */
+void deplist_drop_unnamable(struct deplist *l, struct diag *d);
+
+/*
  * Write @l to @path (atomically), with a rule for @target unless NULL.
- * Returns 0 or -errno; a path make cannot express (a newline in it) is
- * -EINVAL with *@bad pointing at it.
+ * Returns 0 or -errno.
  */
 int depfile_write(const char *path, const char *target,
-		  const struct deplist *l, const char **bad);
+		  const struct deplist *l);
 
 void deplist_release(struct deplist *l);
 

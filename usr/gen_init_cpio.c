@@ -440,13 +440,9 @@ fail:
 static void write_depfile(const struct options *o, const struct deplist *deps,
 			  struct diag *d)
 {
-	const char *bad = NULL;
-	int rc = depfile_write(o->depfile, o->output, deps, &bad);
+	int rc = depfile_write(o->depfile, o->output, deps);
 
-	if (rc == -EINVAL && bad)
-		diag_error(d, NULL, "'%s': make cannot name a path with a newline",
-			   bad);
-	else if (rc)
+	if (rc)
 		diag_error(d, NULL, "cannot write '%s': %s", o->depfile,
 			   strerror(-rc));
 }
@@ -468,6 +464,8 @@ static void build(struct options *o, struct diag *d)
 			    &fds, d);
 	check_parents(&img.entries, &img.paths, d);
 	check_mtimes(&img.entries, &o->archive, d);
+	if (o->depfile)
+		deplist_drop_unnamable(&deps, d);
 	/* Nothing is written unless every source is good. */
 	if (!diag_failed(d) && !write_image(o, &img, d) && o->depfile)
 		write_depfile(o, &deps, d);

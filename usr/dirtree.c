@@ -221,17 +221,17 @@ static int link_add(struct linkmap *m, struct node *n)
 	return 0;
 }
 
-/* Fill @n from a regular file's record; -1 (reported) if it cannot be used. */
+/*
+ * Fill @n from a regular file's record; -1 (reported) if it cannot be used.
+ * Whether it can be read shows when it is opened to be copied: asking
+ * beforehand would cost a system call per file on trees of many thousands.
+ */
 static int file_node(struct walk *w, const struct rec *r, struct node *n)
 {
 	if (r->size > CPIO_FIELD_MAX) {
 		path_error(w, r->rel,
 			   "%llu bytes: newc cannot hold files of 4 GiB or more",
 			   (unsigned long long)r->size);
-		return -1;
-	}
-	if (faccessat(w->rootfd, r->rel, R_OK, AT_EACCESS)) {
-		path_error(w, r->rel, "cannot read: %s", strerror(errno));
 		return -1;
 	}
 	if (asprintf(&n->path, "%s/%s", w->root, r->rel) < 0) {

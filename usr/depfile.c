@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "depfile.h"
+#include "spec.h"
 
 int deplist_add(struct deplist *l, const char *path)
 {
@@ -84,9 +85,12 @@ void deplist_drop_unnamable(struct deplist *l, struct diag *d)
 
 	for (i = 0; i < l->len; i++) {
 		if (strchr(l->v[i], '\n')) {
+			char *shown = spec_escape(l->v[i]);
+
 			diag_warn(d, NULL,
 				  "'%s' has a newline, which make cannot name; it is left out of the dependency file",
-				  l->v[i]);
+				  shown ? shown : l->v[i]);
+			free(shown);
 			free(l->v[i]);
 		} else {
 			l->v[kept++] = l->v[i];

@@ -20,6 +20,7 @@
 
 #include "cpio.h"
 #include "dirtree.h"
+#include "spec.h"
 
 /* What the archive needs of one path's lstat(). */
 struct rec {
@@ -50,7 +51,7 @@ __attribute__((format(printf, 3, 4)))
 static void path_error(struct walk *w, const char *rel, const char *fmt, ...)
 {
 	struct srcloc loc = { .file = NULL };
-	char *path = NULL, *msg = NULL;
+	char *path = NULL, *msg = NULL, *shown;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -59,8 +60,11 @@ static void path_error(struct walk *w, const char *rel, const char *fmt, ...)
 	va_end(ap);
 	if (asprintf(&path, "%s/%s", w->root, rel) < 0)
 		path = NULL;
-	loc.file = path ? path : w->root;
+	/* Printed as the spec would write it: a newline stays on one line. */
+	shown = path ? spec_escape(path) : NULL;
+	loc.file = shown ? shown : w->root;
 	diag_error(w->d, &loc, "%s", msg ? msg : "out of memory");
+	free(shown);
 	free(path);
 	free(msg);
 }

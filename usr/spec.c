@@ -491,3 +491,21 @@ int spec_read(FILE *f, const char *name, struct entry_list *out,
 	free(buf);
 	return rc;
 }
+
+char *spec_escape(const char *s)
+{
+	char *out = malloc(4 * strlen(s) + 1), *p = out;
+
+	if (!out)
+		return NULL;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c <= ' ' || c == '\\' || c == 0x7f)
+			p += sprintf(p, "\\%03o", c);
+		else
+			*p++ = (char)c;
+	}
+	*p = '\0';
+	return out;
+}

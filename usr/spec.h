@@ -38,4 +38,12 @@
 int spec_read(FILE *f, const char *name, struct entry_list *out,
 	      struct diag *d);
 
+/*
+ * @s as a spec field: bytes that would end the field or the line (blanks,
+ * control characters), backslashes, and bytes beyond ASCII written as
+ * \NNN, so that what is printed reads back to the same bytes.  Returns a
+ * new string, or NULL without memory.
+ */
+char *spec_escape(const char *s);
+
 #endif

@@ -134,7 +134,14 @@ static int read_dir(struct walk *w, long self)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
-			path_error(w, de->d_name, "cannot stat: %s", strerror(errno));
+			int err = errno;
+			char *child = NULL;
+
+			if (*rel && asprintf(&child, "%s/%s", rel, de->d_name) < 0)
+				child = NULL;
+			path_error(w, child ? child : de->d_name, "cannot stat: %s",
+				   strerror(err));
+			free(child);
 			continue;
 		}
 		if (!add_rec(w, rel, de->d_name, &st, self)) {

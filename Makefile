@@ -5,6 +5,7 @@
 #   make                  build the programs and usr/initramfs_data.cpio
 #   make check            build, then run the whole test suite (prove, TAP)
 #   make check SANITIZE=1 the same, built with ASan and UBSan
+#   make bench            timings against the peers (scripts/bench)
 #   make install          PREFIX=/usr/local DESTDIR= by default
 #   make V=1              show full commands
 #   make O=<dir>          put every generated file below <dir>
@@ -89,6 +90,13 @@ check: all
 		SRCTREE=$(srctree) OBJTREE=$(objtree) SANITIZE=$(SANITIZE) \
 		$(PROVE) $(if $(filter 1,$(V)),-v) tests/*.t
 
+# Timings against GNU cpio, bsdcpio, the kernel's tools and the copy floor
+# (scripts/bench).  Minutes long and machine-specific: never part of check.
+#   make bench BENCH_ARGS=--quick
+bench: all
+	$(Q)GEN_INIT_CPIO=$(objtree)/usr/gen_init_cpio \
+		$(srctree)/scripts/bench $(BENCH_ARGS)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(progs) $(DESTDIR)$(PREFIX)/bin/
@@ -100,4 +108,4 @@ clean:
 		$(foreach p,$(hostprogs),$(addprefix $(objtree)/,$($(p)-objs) \
 		$(patsubst %.o,%.d,$($(p)-objs))))
 
-.PHONY: all check install clean FORCE
+.PHONY: all check bench install clean FORCE

@@ -139,11 +139,18 @@ static void check_parent(const struct entry_list *l, const struct pathmap *paths
 		return;
 	}
 	p = &l->v[pi];
-	if (p->node->type != ENTRY_DIR && p->node->type != ENTRY_SLINK)
+	if (p->node->type == ENTRY_DIR || p->node->type == ENTRY_SLINK)
+		return;
+	if (p->loc.line)
 		diag_warn(d, &e->loc,
 			  "parent '%s' of '%s' is a %s (line %u), not a directory; the kernel will drop '%s' at boot",
 			  parent, e->name, entry_type_name(p->node->type),
 			  p->loc.line, e->name);
+	else
+		diag_warn(d, &e->loc,
+			  "parent '%s' of '%s' is a %s (from %s), not a directory; the kernel will drop '%s' at boot",
+			  parent, e->name, entry_type_name(p->node->type),
+			  p->loc.file, e->name);
 }
 
 void check_parents(const struct entry_list *l, const struct pathmap *paths,

@@ -13,54 +13,21 @@
 #include <unistd.h>
 
 #include "cpio.h"
+#include "compress.h"
 #include "cpioread.h"
-
-struct compressor {
-	const char *name;
-	const unsigned char *magic;
-	size_t magic_len;
-	const char *const *decompress;	/* argv, reading stdin */
-};
-
-#define ARGV(...) ((const char *const[]){ __VA_ARGS__, NULL })
-#define MAGIC(...) (const unsigned char[]){ __VA_ARGS__ }, \
-	sizeof((const unsigned char[]){ __VA_ARGS__ })
-
-/* The formats the kernel can unpack, by the magic its decompressors read. */
-static const struct compressor compressors[] = {
-	{ "gzip", MAGIC(0x1f, 0x8b), ARGV("gzip", "-dc") },
-	{ "zstd", MAGIC(0x28, 0xb5, 0x2f, 0xfd), ARGV("zstd", "-dcq") },
-	{ "xz", MAGIC(0xfd, '7', 'z', 'X', 'Z', 0x00), ARGV("xz", "-dc") },
-	{ "lzma", MAGIC(0x5d, 0x00, 0x00), ARGV("xz", "--format=lzma", "-dc") },
-	{ "bzip2", MAGIC('B', 'Z', 'h'), ARGV("bzip2", "-dc") },
-	{ "lz4", MAGIC(0x02, 0x21, 0x4c, 0x18), ARGV("lz4", "-dc") },
-	{ "lzo", MAGIC(0x89, 'L', 'Z', 'O', 0x00, 0x0d, 0x0a, 0x1a, 0x0a),
-	  ARGV("lzop", "-dc") },
-};
-
-static const struct compressor *find_compressor(const unsigned char *buf,
-						size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(compressors) / sizeof(compressors[0]); i++)
-		if (len >= compressors[i].magic_len &&
-		    !memcmp(buf, compressors[i].magic, compressors[i].magic_len))
-			return &compressors[i];
-	return NULL;
-}
+#include "pathmap.h"
 
 const char *compression_of(const unsigned char *buf, size_t len)
 {
-	const struct compressor *c = find_compressor(buf, len);
+	const struct method *m = method_for_magic(buf, len);
 
-	return c ? c->name : NULL;
+	return m ? m->name : NULL;
 }
 
 int looks_like_archive(const unsigned char *buf, size_t len)
 {
 	return (len >= 5 && !memcmp(buf, "07070", 5)) ||
-	       find_compressor(buf, len);
+	       method_for_magic(buf, len);
 }
 
 /* An unnamed file for decompressed data: gone when closed. */
@@ -84,8 +51,8 @@ static int open_tmpfile(void)
 	return fd;
 }
 
-/* Run @c's decompressor from @in into a temporary file; its fd or -1. */
-static int decompress(const struct compressor *c, int in, const char *path,
+/* Run @m's decompressor from @in into a temporary file; its fd or -1. */
+static int decompress(const struct method *m, int in, const char *path,
 		      struct diag *d)
 {
 	struct srcloc loc = { .file = path };
@@ -101,19 +68,19 @@ static int decompress(const struct compressor *c, int in, const char *path,
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in, 0);
 	posix_spawn_file_actions_adddup2(&fa, out, 1);
-	rc = posix_spawnp(&pid, c->decompress[0], &fa, NULL,
-			  (char *const *)c->decompress, environ);
+	rc = posix_spawnp(&pid, m->decompress[0], &fa, NULL,
+			  (char *const *)m->decompress, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc) {
 		diag_error(d, &loc, "cannot run '%s' to undo its %s compression: %s",
-			   c->decompress[0], c->name, strerror(rc));
+			   m->decompress[0], m->name, strerror(rc));
 		goto fail;
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		diag_error(d, &loc, "'%s' failed to decompress it (%s %d)",
-			   c->decompress[0],
+			   m->decompress[0],
 			   WIFEXITED(status) ? "exit status" : "signal",
 			   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 		goto fail;
@@ -240,7 +207,7 @@ static int read_target(struct parser *p, struct node *n, uint64_t off,
 
 	if (size > CPIO_PATH_MAX) {
 		diag_error(p->d, &p->loc,
-			   "symlink target of %u bytes; the kernel accepts %u",
+			   "symlink target of %u bytes; the kernel accepts %u with its NUL",
 			   size, CPIO_PATH_MAX);
 		return -1;
 	}
@@ -249,7 +216,14 @@ static int read_target(struct parser *p, struct node *n, uint64_t off,
 		return -1;
 	}
 	n->target = strndup((const char *)data, size);
-	return n->target ? 0 : -1;
+	if (!n->target)
+		return -1;
+	if (!n->target[0] || strlen(n->target) + 1 > CPIO_PATH_MAX) {
+		diag_error(p->d, &p->loc, "symlink target is empty or longer than %u bytes",
+			   CPIO_PATH_MAX - 1);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -283,6 +257,13 @@ static struct node *header_node(struct parser *p, const struct cpio_header *h,
 		if (type == ENTRY_NOD) {
 			n->rmajor = h->rdevmajor;
 			n->rminor = h->rdevminor;
+			if (n->rmajor > 4095 || n->rminor > 1048575) {
+				diag_error(p->d, &p->loc,
+					   "device %u:%u does not fit the kernel's dev_t (12:20 bits)",
+					   n->rmajor, n->rminor);
+				node_put(n);
+				return NULL;
+			}
 		}
 		if (type == ENTRY_FILE && h->nlink > 1 &&
 		    links_add(&p->links, n, &key)) {
@@ -325,11 +306,19 @@ static const char *header_name(struct parser *p, uint64_t off, uint32_t size)
 	return (const char *)name;
 }
 
-/* Is @name the archive's root ("." or "/"), which is not an entry here? */
+/*
+ * Is @name the archive's root ("." or "./", as find | cpio writes it)?
+ * It is not an entry here: the root always exists.  ".." is not the root;
+ * the checks refuse it with the other bad names.
+ */
 static int names_root(const char *name)
 {
-	name += strspn(name, "./");
-	return !*name;
+	int dotdot;
+	char *path = path_normalize(name, &dotdot);
+	int root = path && !path[0] && !dotdot;
+
+	free(path);
+	return root;
 }
 
 /*
@@ -427,7 +416,7 @@ static int parse_archive(struct parser *p)
 static int open_archive(const char *path, struct diag *d)
 {
 	struct srcloc loc = { .file = path };
-	const struct compressor *c;
+	const struct method *m;
 	unsigned char magic[16];
 	ssize_t n;
 	int fd, out;
@@ -438,10 +427,10 @@ static int open_archive(const char *path, struct diag *d)
 		return -1;
 	}
 	n = pread(fd, magic, sizeof(magic), 0);
-	c = n > 0 ? find_compressor(magic, (size_t)n) : NULL;
-	if (!c)
+	m = n > 0 ? method_for_magic(magic, (size_t)n) : NULL;
+	if (!m)
 		return fd;
-	out = decompress(c, fd, path, d);
+	out = decompress(m, fd, path, d);
 	close(fd);
 	return out;
 }

@@ -54,7 +54,7 @@ static void put_make_path(FILE *f, const char *p)
 	for (; *p; p++) {
 		if (*p == '$')
 			fputc('$', f);
-		else if (strchr(" \t:#\\=;%*?[]", *p))
+		else if (strchr(" \t:#;*?[]", *p))
 			fputc('\\', f);
 		fputc(*p, f);
 	}
@@ -79,17 +79,37 @@ static int write_fragment(FILE *f, const char *target, const struct deplist *l)
 	return ferror(f) ? -EIO : 0;
 }
 
+/*
+ * What GNU make cannot take back as a plain file name in a variable used
+ * as a target list: a newline ends the line, '%' makes a pattern rule,
+ * '=' and a backslash do not survive the variable's expansion intact.
+ */
+static const char *unnamable(const char *path)
+{
+	if (strchr(path, '\n'))
+		return "a newline";
+	if (strchr(path, '%'))
+		return "'%'";
+	if (strchr(path, '='))
+		return "'='";
+	if (strchr(path, '\\'))
+		return "a backslash";
+	return NULL;
+}
+
 void deplist_drop_unnamable(struct deplist *l, struct diag *d)
 {
 	size_t i, kept = 0;
 
 	for (i = 0; i < l->len; i++) {
-		if (strchr(l->v[i], '\n')) {
+		const char *why = unnamable(l->v[i]);
+
+		if (why) {
 			char *shown = spec_escape(l->v[i]);
 
 			diag_warn(d, NULL,
-				  "'%s' has a newline, which make cannot name; it is left out of the dependency file",
-				  shown ? shown : l->v[i]);
+				  "'%s' has %s, which make cannot name; it is left out of the dependency file",
+				  shown ? shown : l->v[i], why);
 			free(shown);
 			free(l->v[i]);
 		} else {

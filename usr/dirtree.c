@@ -38,8 +38,9 @@ struct rec {
 };
 
 struct walk {
-	const char *root;
+	const char *root;	/* without trailing slashes */
 	int rootfd;
+	bool check_access;
 	struct rec *v;
 	size_t len;
 	size_t cap;
@@ -234,8 +235,9 @@ static int link_add(struct linkmap *m, struct node *n)
 
 /*
  * Fill @n from a regular file's record; -1 (reported) if it cannot be used.
- * Whether it can be read shows when it is opened to be copied: asking
- * beforehand would cost a system call per file on trees of many thousands.
+ * An ordinary user is told before anything is written that a file cannot
+ * be read; root can read everything (faccessat() would say yes to each of
+ * many thousands of files), so there the open before copying tells.
  */
 static int file_node(struct walk *w, const struct rec *r, struct node *n)
 {
@@ -243,6 +245,10 @@ static int file_node(struct walk *w, const struct rec *r, struct node *n)
 		path_error(w, r->rel,
 			   "%llu bytes: newc cannot hold files of 4 GiB or more",
 			   (unsigned long long)r->size);
+		return -1;
+	}
+	if (w->check_access && faccessat(w->rootfd, r->rel, R_OK, AT_EACCESS)) {
+		path_error(w, r->rel, "cannot read: %s", strerror(errno));
 		return -1;
 	}
 	if (asprintf(&n->path, "%s/%s", w->root, r->rel) < 0) {
@@ -331,10 +337,11 @@ static struct node *make_node(struct walk *w, const struct rec *r,
 	return n;
 }
 
-static int make_entries(struct walk *w, const struct idmap *ids,
-			struct entry_list *out, struct deplist *deps)
+static int make_entries(struct walk *w, const char *root,
+			const struct idmap *ids, struct entry_list *out,
+			struct deplist *deps)
 {
-	struct srcloc loc = { .file = w->root };
+	struct srcloc loc = { .file = root };
 	struct linkmap links = { 0 };
 	size_t i;
 	int rc = 0;
@@ -358,20 +365,30 @@ static int make_entries(struct walk *w, const struct idmap *ids,
 int dirtree_read(const char *root, const struct idmap *ids,
 		 struct entry_list *out, struct deplist *deps, struct diag *d)
 {
-	struct walk w = { .root = root, .d = d };
+	struct walk w = { .d = d, .check_access = geteuid() != 0 };
 	struct srcloc loc = { .file = root };
-	size_t i;
+	size_t i, len = strlen(root);
+	char *trimmed;
 	int rc = -1;
 
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	trimmed = strndup(root, len);
+	if (!trimmed) {
+		diag_error(d, &loc, "out of memory");
+		return -1;
+	}
+	w.root = trimmed;
 	w.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (w.rootfd < 0) {
 		diag_error(d, &loc, "cannot read directory: %s", strerror(errno));
+		free(trimmed);
 		return -1;
 	}
-	if (deplist_add(deps, root) || walk_tree(&w))
+	if (deplist_add(deps, w.root) || walk_tree(&w))
 		goto oom;
 	qsort(w.v, w.len, sizeof(*w.v), compare_rel);
-	if (make_entries(&w, ids, out, deps))
+	if (make_entries(&w, root, ids, out, deps))
 		goto oom;
 	rc = 0;
 	goto out;
@@ -382,5 +399,6 @@ out:
 		free(w.v[i].rel);
 	free(w.v);
 	close(w.rootfd);
+	free(trimmed);
 	return rc;
 }

@@ -295,6 +295,10 @@ static int parse_command_line(int argc, char **argv, struct options *o,
 		if (opt == '?' || parse_option(opt, o, d))
 			goto usage;
 	}
+	/* After "--", everything is a source, even "-x". */
+	for (; optind < argc; optind++)
+		if (add_source(o, argv[optind], d))
+			goto usage;
 	if (!o->nsources) {
 		diag_error(d, NULL,
 			   "no source given (a spec list, a directory or an archive)");

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compress.c: compression methods and compressor processes (compress.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "compress.h"
+
+#define ARGV(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define MAGIC(...) (const unsigned char[]){ __VA_ARGS__ }, \
+	sizeof((const unsigned char[]){ __VA_ARGS__ })
+
+static const struct method methods[] = {
+	{ "gzip", ".gz", MAGIC(0x1f, 0x8b), 9, 1, 9, ARGV("gzip", "-dc") },
+	{ "zstd", ".zst", MAGIC(0x28, 0xb5, 0x2f, 0xfd), 19, 1, 22,
+	  ARGV("zstd", "-dcq") },
+	{ "xz", ".xz", MAGIC(0xfd, '7', 'z', 'X', 'Z', 0x00), 6, 0, 9,
+	  ARGV("xz", "-dc") },
+	{ "lzma", ".lzma", MAGIC(0x5d, 0x00, 0x00), 9, 0, 9,
+	  ARGV("xz", "--format=lzma", "-dc") },
+	{ "bzip2", ".bz2", MAGIC('B', 'Z', 'h'), 9, 1, 9, ARGV("bzip2", "-dc") },
+	{ "lz4", ".lz4", MAGIC(0x02, 0x21, 0x4c, 0x18), 9, 1, 12,
+	  ARGV("lz4", "-dc") },
+	{ "lzo", ".lzo", MAGIC(0x89, 'L', 'Z', 'O', 0x00, 0x0d, 0x0a, 0x1a, 0x0a),
+	  9, 1, 9, ARGV("lzop", "-dc") },
+};
+
+#define N_METHODS (sizeof(methods) / sizeof(methods[0]))
+
+static const struct method *method_named(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < N_METHODS; i++)
+		if (strlen(methods[i].name) == len &&
+		    !strncmp(methods[i].name, name, len))
+			return &methods[i];
+	return NULL;
+}
+
+int compression_parse(const char *arg, struct compression *c)
+{
+	const char *colon = strchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+	char *end;
+	long level;
+
+	if (len == 4 && !strncmp(arg, "none", 4) && !colon) {
+		c->method = NULL;
+		c->level = 0;
+		return 0;
+	}
+	c->method = method_named(arg, len);
+	if (!c->method)
+		return -1;
+	c->level = c->method->default_level;
+	if (!colon)
+		return 0;
+	errno = 0;
+	level = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || errno || level < c->method->min_level ||
+	    level > c->method->max_level)
+		return -1;
+	c->level = (int)level;
+	return 0;
+}
+
+const struct method *method_for_suffix(const char *path)
+{
+	size_t len = strlen(path), i;
+
+	for (i = 0; i < N_METHODS; i++) {
+		size_t n = strlen(methods[i].suffix);
+
+		if (len > n && !strcmp(path + len - n, methods[i].suffix))
+			return &methods[i];
+	}
+	return NULL;
+}
+
+const struct method *method_for_magic(const unsigned char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < N_METHODS; i++)
+		if (len >= methods[i].magic_len &&
+		    !memcmp(buf, methods[i].magic, methods[i].magic_len))
+			return &methods[i];
+	return NULL;
+}
+
+const char *compressor_program(const struct compression *c)
+{
+	const char *name = c->method->name;
+
+	if (!strcmp(name, "lzma"))
+		return "xz";
+	if (!strcmp(name, "lzo"))
+		return "lzop";
+	return name;
+}
+
+const char *compression_name(const struct compression *c)
+{
+	static char buf[32];
+
+	if (!c->method)
+		return "none";
+	snprintf(buf, sizeof(buf), "%s -%d", c->method->name, c->level);
+	return buf;
+}
+
+/*
+ * The command line for @c, in @argv (room for 10).  Each asks for one
+ * thread where the program could use more, so that the bytes never depend
+ * on the machine.
+ */
+static void compress_argv(const struct compression *c, char level[16],
+			  char xz_opt[48], const char **argv)
+{
+	const char *name = c->method->name;
+	int n = 0;
+
+	snprintf(level, 16, "-%d", c->level);
+	argv[n++] = compressor_program(c);
+	argv[n++] = "-c";
+	if (!strcmp(name, "gzip")) {
+		argv[n++] = "-n";
+		argv[n++] = level;
+	} else if (!strcmp(name, "zstd")) {
+		argv[n++] = "-q";
+		argv[n++] = "-T1";
+		argv[n++] = level;
+		if (c->level > 19)
+			argv[n++] = "--ultra";
+	} else if (!strcmp(name, "xz")) {
+		/* The kernel's own choice: CRC32 and a 1 MiB dictionary. */
+		snprintf(xz_opt, 48, "--lzma2=preset=%d,dict=1MiB", c->level);
+		argv[n++] = "--check=crc32";
+		argv[n++] = "-T1";
+		argv[n++] = xz_opt;
+	} else if (!strcmp(name, "lzma")) {
+		argv[n++] = "--format=lzma";
+		argv[n++] = "-T1";
+		argv[n++] = level;
+	} else if (!strcmp(name, "lz4")) {
+		argv[n++] = "-l";	/* the legacy frame, the kernel's */
+		argv[n++] = level;
+	} else if (!strcmp(name, "lzo")) {
+		argv[n++] = "--no-name";
+		argv[n++] = "--no-mode";
+		argv[n++] = level;
+	} else {
+		argv[n++] = level;
+	}
+	argv[n] = NULL;
+}
+
+int compressor_start(struct compressor *z, const struct compression *c)
+{
+	posix_spawn_file_actions_t fa;
+	char level[16], xz_opt[48];
+	const char *argv[10];
+	int in[2], out[2], rc;
+
+	memset(z, 0, sizeof(*z));
+	z->c = c;
+	z->in = z->out = -1;
+	z->fixing = !strcmp(c->method->name, "lzo");
+	if (pipe2(in, O_CLOEXEC))
+		return -errno;
+	if (pipe2(out, O_CLOEXEC)) {
+		rc = -errno;
+		close(in[0]);
+		close(in[1]);
+		return rc;
+	}
+	compress_argv(c, level, xz_opt, argv);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	rc = posix_spawnp(&z->pid, argv[0], &fa, NULL, (char *const *)argv,
+			  environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(in[0]);
+	close(out[1]);
+	if (rc) {
+		close(in[1]);
+		close(out[0]);
+		return -rc;
+	}
+	z->in = in[1];
+	z->out = out[0];
+	return 0;
+}
+
+static uint32_t adler32(const unsigned char *p, size_t n)
+{
+	uint32_t a = 1, b = 0;
+
+	while (n--) {
+		a = (a + *p++) % 65521;
+		b = (b + a) % 65521;
+	}
+	return b << 16 | a;
+}
+
+static uint32_t get_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/*
+ * lzop's file header (lzop 1.x, version >= 0x0940): magic[9], version,
+ * library version, version needed (16 bits each), method, level, flags
+ * (32), a filter (32, if flags & 0x800), mode, mtime low, mtime high (32
+ * each), the name's length and the name, and the Adler-32 of everything
+ * after the magic (CRC-32 if flags & 0x1000, which lzop does not set by
+ * default).  Returns the header's length once @n bytes hold all of it, 0
+ * while more are needed, -1 if it is not such a header.
+ */
+static long lzop_header_len(const unsigned char *h, size_t n)
+{
+	size_t at = 9 + 2 + 2 + 2 + 1 + 1;	/* up to the flags */
+
+	if (n < at + 4)
+		return 0;
+	if (get_be32(h + 9) >> 16 < 0x0940 || (get_be32(h + at) & 0x1000))
+		return -1;
+	at += 4 + ((get_be32(h + at) & 0x800) ? 4 : 0);
+	at += 4 + 4 + 4;			/* mode, mtime low and high */
+	if (n < at + 1)
+		return 0;
+	at += 1 + h[at] + 4;
+	return n < at ? 0 : (long)at;
+}
+
+/* Zero lzop's mtime and fix the header checksum. */
+static void lzop_fix_header(unsigned char *h, size_t len)
+{
+	size_t mtime = 9 + 2 + 2 + 2 + 1 + 1 + 4 +
+		       ((get_be32(h + 17) & 0x800) ? 4 : 0) + 4;
+
+	memset(h + mtime, 0, 8);
+	put_be32(h + len - 4, adler32(h + 9, len - 9 - 4));
+}
+
+int compressor_output(struct compressor *z, const unsigned char *buf,
+		      size_t len, compressor_emit_fn emit, void *ctx)
+{
+	size_t take;
+	long hlen;
+	int rc;
+
+	if (!z->fixing)
+		return emit(ctx, buf, len);
+	take = sizeof(z->header) - z->held < len ?
+	       sizeof(z->header) - z->held : len;
+	memcpy(z->header + z->held, buf, take);
+	z->held += take;
+	hlen = lzop_header_len(z->header, z->held);
+	if (hlen < 0 || (!hlen && z->held == sizeof(z->header)))
+		return -EPROTO;
+	if (!hlen)
+		return 0;
+	lzop_fix_header(z->header, (size_t)hlen);
+	z->fixing = false;
+	rc = emit(ctx, z->header, z->held);
+	return rc ? rc : emit(ctx, buf + take, len - take);
+}
+
+int compressor_wait(struct compressor *z)
+{
+	int status;
+
+	if (z->in >= 0)
+		close(z->in);
+	if (z->out >= 0)
+		close(z->out);
+	z->in = z->out = -1;
+	while (waitpid(z->pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -SIGCHLD;
+	if (WIFSIGNALED(status))
+		return -WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

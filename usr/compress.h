@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef COMPRESS_H
+#define COMPRESS_H
+
+/*
+ * compress: the compressions the kernel can unpack, done by their usual
+ * programs.
+ *
+ * For each method: its name (as -z and `segment` spell it), the -o suffix
+ * that implies it, the magic its streams start with, and the command
+ * lines that compress and decompress through standard input and output.
+ * Compression is made deterministic and readable by the kernel's own
+ * decompressors: gzip without name and time (-n), xz with CRC32 checks, a
+ * 1 MiB dictionary and one thread (as the kernel's build uses it), lz4 in
+ * the legacy frame format (-l) the kernel reads, zstd single-threaded;
+ * lzop, which writes the time into its header even for standard input,
+ * has that time set to 0 and its header checksum fixed (compress.c).
+ *
+ * A compressor runs as a child process: the archive goes into its
+ * standard input and its output is read back, both at once, by the sink.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct method {
+	const char *name;
+	const char *suffix;		/* of an output file that implies it */
+	const unsigned char *magic;
+	size_t magic_len;
+	int default_level;		/* what the kernel's build uses */
+	int min_level, max_level;
+	const char *const *decompress;	/* argv */
+};
+
+/* A method and level, as -z gives them; method NULL: no compression. */
+struct compression {
+	const struct method *method;
+	int level;
+};
+
+/* "gzip", "zstd:19", "none": 0, or -1 when not a method or level. */
+int compression_parse(const char *arg, struct compression *c);
+
+/* The method an output file's name implies, or NULL. */
+const struct method *method_for_suffix(const char *path);
+
+/* The method whose stream starts @buf, or NULL. */
+const struct method *method_for_magic(const unsigned char *buf, size_t len);
+
+/* "gzip -9" and the like, for messages. */
+const char *compression_name(const struct compression *c);
+
+/* A running compressor: write to @in, read from @out. */
+struct compressor {
+	const struct compression *c;
+	pid_t pid;
+	int in;
+	int out;
+	bool fixing;		/* lzop: header still being held back */
+	size_t held;
+	unsigned char header[512];
+};
+
+/* Where the compressor's (fixed) output goes. */
+typedef int (*compressor_emit_fn)(void *ctx, const void *p, size_t n);
+
+/* Start @c's program.  Returns 0, or -errno (ENOENT: not installed). */
+int compressor_start(struct compressor *z, const struct compression *c);
+
+/*
+ * Pass @len bytes read back from the compressor to @emit, made
+ * deterministic where its program is not (lzop's header time): bytes are
+ * held back until the header is complete.  Returns what @emit returned,
+ * or -EPROTO for output that does not start like the method's stream.
+ */
+int compressor_output(struct compressor *z, const unsigned char *buf,
+		      size_t len, compressor_emit_fn emit, void *ctx);
+
+/*
+ * Wait for the compressor to end (its input must be closed).  Returns 0,
+ * or a positive exit status, or -signal.
+ */
+int compressor_wait(struct compressor *z);
+
+/* The program's name, for messages. */
+const char *compressor_program(const struct compression *c);
+
+#endif

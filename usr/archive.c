@@ -33,7 +33,7 @@ struct writer {
 static int report_write_error(struct writer *w, const struct entry *e, int rc)
 {
 	diag_error(w->d, &e->loc, "cannot write %s: %s", sink_name(w->out),
-		   strerror(-rc));
+		   sink_error(w->out, rc));
 	return -1;
 }
 
@@ -137,7 +137,8 @@ fail:
 
 /*
  * With -a, pad the name of an entry whose data is larger than the
- * alignment so that the data starts at a multiple of it; the padding is
+ * alignment so that the data starts at a multiple of it (and likewise for
+ * a node that asks for an alignment of its own: Intel microcode); the padding is
  * counted in c_namesize, and the kernel's unpacker skips it with the name.
  * The kernel rejects a namesize beyond PATH_MAX, so past that, give up.
  */
@@ -148,7 +149,11 @@ static uint32_t align_pad(struct writer *w, const struct entry *e,
 	uint32_t namesize = (uint32_t)strlen(e->name) + 1;
 	uint32_t pad;
 
-	if (!align || size <= align)
+	if (size <= align)
+		align = 0;
+	if (e->node->data_align > align)
+		align = e->node->data_align;	/* early microcode */
+	if (!align)
 		return 0;
 	pad = cpio_pad(w->out->offset + CPIO_HDR_LEN + namesize, align);
 	if (namesize + pad > CPIO_PATH_MAX) {
@@ -260,7 +265,7 @@ static int read_small(struct writer *w, const struct entry *e)
 
 static bool is_small(const struct writer *w, const struct node *n)
 {
-	return n->data == DATA_PATH && n->size <= SMALL_FILE &&
+	return n->data == DATA_PATH && n->size <= SMALL_FILE && !n->data_align &&
 	       !(w->opts->data_align && n->size > w->opts->data_align);
 }
 
@@ -394,7 +399,7 @@ static int write_trailer(struct writer *w)
 		rc = sink_zeros(w->out, cpio_pad(w->out->offset, 512));
 	if (rc)
 		diag_error(w->d, NULL, "cannot write %s: %s", sink_name(w->out),
-			   strerror(-rc));
+			   sink_error(w->out, rc));
 	return rc ? -1 : 0;
 }
 

@@ -126,19 +126,33 @@ void check_list_nodes(struct entry_list *l, struct diag *d)
 	}
 }
 
-static void check_parent(const struct entry_list *l, const struct pathmap *paths,
-			 size_t i, char *parent, struct diag *d)
+/* The entry that defines @path before entry @before of member @i, or NULL. */
+static const struct entry *defined_before(const struct member *m, size_t i,
+					  size_t before, const char *path)
 {
-	const struct entry *e = &l->v[i], *p;
-	long pi = pathmap_get(paths, parent);
+	size_t j = i + 1;
 
-	if (pi < 0 || (size_t)pi > i) {
+	while (j--) {
+		long k = pathmap_get(&m[j].img.paths, path);
+
+		if (k >= 0 && (j < i || (size_t)k < before))
+			return &m[j].img.entries.v[k];
+	}
+	return NULL;
+}
+
+static void check_parent(const struct member *m, size_t i, size_t k,
+			 const char *parent, struct diag *d)
+{
+	const struct entry *e = &m[i].img.entries.v[k];
+	const struct entry *p = defined_before(m, i, k, parent);
+
+	if (!p) {
 		diag_warn(d, &e->loc,
 			  "parent directory '%s' of '%s' is not defined earlier; the kernel will drop '%s' at boot",
 			  parent, e->name, e->name);
 		return;
 	}
-	p = &l->v[pi];
 	if (p->node->type == ENTRY_DIR || p->node->type == ENTRY_SLINK)
 		return;
 	if (p->loc.line)
@@ -153,21 +167,21 @@ static void check_parent(const struct entry_list *l, const struct pathmap *paths
 			  p->loc.file, e->name);
 }
 
-void check_parents(const struct entry_list *l, const struct pathmap *paths,
-		   struct diag *d)
+void check_parents(const struct member *m, size_t i, struct diag *d)
 {
-	size_t i;
+	const struct entry_list *l = &m[i].img.entries;
+	size_t k;
 
-	for (i = 0; i < l->len; i++) {
+	for (k = 0; k < l->len; k++) {
 		int dotdot;
-		char *path = path_normalize(l->v[i].name, &dotdot);
+		char *path = path_normalize(l->v[k].name, &dotdot);
 
 		if (!path) {
 			diag_error(d, NULL, "out of memory");
 			return;
 		}
 		if (path_cut_to_parent(path))
-			check_parent(l, paths, i, path, d);
+			check_parent(m, i, k, path, d);
 		free(path);
 	}
 }

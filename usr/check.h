@@ -15,7 +15,8 @@
  *    size, mtime and identity that the writer will hold the file to.
  *  - check_parents(): what the kernel would silently drop at boot, as
  *    warnings: an entry whose parent directory is not defined earlier in
- *    the archive, or is something other than a directory or a symlink.
+ *    its member or in an earlier member (the kernel unpacks them in order
+ *    into one root), or is something other than a directory or symlink.
  *  - check_mtimes(): decide every node's mtime (see archive_opts), warning
  *    where a file's own mtime does not fit newc.
  */
@@ -25,12 +26,13 @@
 #include "archive.h"
 #include "diag.h"
 #include "entry.h"
+#include "merge.h"
 #include "pathmap.h"
 
 bool check_name(const struct entry *e, struct diag *d);
 void check_list_nodes(struct entry_list *l, struct diag *d);
-void check_parents(const struct entry_list *l, const struct pathmap *paths,
-		   struct diag *d);
+/* For member @i of @m: a parent may also come from an earlier member. */
+void check_parents(const struct member *m, size_t i, struct diag *d);
 void check_mtimes(struct entry_list *l, const struct archive_opts *o,
 		  struct diag *d);
 

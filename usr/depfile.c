@@ -82,7 +82,8 @@ static int write_fragment(FILE *f, const char *target, const struct deplist *l)
 /*
  * What GNU make cannot take back as a plain file name in a variable used
  * as a target list: a newline ends the line, '%' makes a pattern rule,
- * '=' and a backslash do not survive the variable's expansion intact.
+ * '=' and a backslash do not survive the variable's expansion intact, '|'
+ * starts order-only prerequisites and parentheses name archive members.
  */
 static const char *unnamable(const char *path)
 {
@@ -94,6 +95,10 @@ static const char *unnamable(const char *path)
 		return "'='";
 	if (strchr(path, '\\'))
 		return "a backslash";
+	if (strchr(path, '|'))
+		return "'|'";
+	if (strpbrk(path, "()"))
+		return "a parenthesis";
 	return NULL;
 }
 

@@ -42,8 +42,8 @@ int deplist_add(struct deplist *l, const char *path);
 int deplist_add2(struct deplist *l, const char *dir, const char *name);
 
 /*
- * Drop the paths make cannot name (a newline, '%', '=' or a backslash in
- * them), with a warning: make cannot track them, but that is no reason to
+ * Drop the paths make cannot name (a newline, '%', '=', a backslash, '|'
+ * or a parenthesis in them), with a warning: make cannot track them, but that is no reason to
  * fail the image.
  */
 void deplist_drop_unnamable(struct deplist *l, struct diag *d);

@@ -65,6 +65,7 @@ struct node {
 	int fd;			/* DATA_FD, not owned */
 	uint64_t offset;	/* DATA_FD */
 	uint64_t size;
+	uint32_t data_align;	/* at least this alignment for the data */
 	dev_t dev;		/* DATA_PATH: the file the checks saw */
 	ino_t ino;
 

@@ -46,12 +46,14 @@
 
 #include "archive.h"
 #include "check.h"
+#include "compress.h"
 #include "cpioread.h"
 #include "depfile.h"
 #include "diag.h"
 #include "dirtree.h"
 #include "entry.h"
 #include "merge.h"
+#include "microcode.h"
 #include "sink.h"
 #include "spec.h"
 
@@ -68,6 +70,7 @@ enum exit_status {
 struct source_arg {
 	const char *path;
 	struct idmap ids;
+	bool early;			/* --early: a member of its own, first */
 };
 
 struct options {
@@ -76,6 +79,9 @@ struct options {
 	struct idmap ids;		/* the current -u/-g rules */
 	const char *depfile;		/* -l */
 	const char *output;		/* NULL: standard output */
+	const char *microcode;		/* --microcode */
+	bool have_comp;			/* -z given */
+	struct compression comp;	/* of the main member */
 	bool have_timestamp;
 	uint32_t timestamp;
 	bool do_fsync;
@@ -84,7 +90,8 @@ struct options {
 
 static const char usage_text[] =
 "Usage: " PROG " [-t <timestamp>] [-c] [-o <output_file>] [-a <data_align>]\n"
-"       [-l <depfile>] [--no-fsync] [--werror]\n"
+"       [-z <method>[:<level>]] [-l <depfile>] [--no-fsync] [--werror]\n"
+"       [--microcode <dir>] [--early <source>]...\n"
 "       [-u <uid>] [-g <gid>] <source>...\n"
 "\n"
 "Compile the sources into one newc cpio archive for the kernel's\n"
@@ -99,6 +106,7 @@ static const char usage_text[] =
 "  slink <name> <target> <mode> <uid> <gid>\n"
 "  pipe <name> <mode> <uid> <gid>\n"
 "  sock <name> <mode> <uid> <gid>\n"
+"  segment [<method>[:<level>]]    (an extension: starts a new member)\n"
 "\n"
 "  <location> may use ${VAR} from the environment; <mode> is octal;\n"
 "  \\\\ and \\NNN (octal) write a backslash or any byte in a field.\n"
@@ -111,6 +119,12 @@ static const char usage_text[] =
 "  -o <output_file> write the archive there (atomically) not to stdout\n"
 "  -a <data_align>  pad names so that file data larger than <data_align>\n"
 "                   (a power of two >= 4) starts at a multiple of it\n"
+"  -z <method>      compress the main member: gzip, zstd, xz, lzma, bzip2,\n"
+"                   lz4, lzo or none, with an optional :<level>; default:\n"
+"                   from the -o suffix (.gz .zst .xz .lzma .bz2 .lz4 .lzo)\n"
+"  --early <source> an uncompressed member of its own, before the main one\n"
+"  --microcode <dir> early microcode from a firmware tree (intel-ucode/,\n"
+"                   amd-ucode/) as the first, uncompressed member\n"
 "  -l <depfile>     write the inputs as a make fragment (deps_initramfs)\n"
 "  -u <uid>         in directory sources that follow, files of <uid> become\n"
 "                   root's; 'squash': every file; -1: the current user\n"
@@ -160,7 +174,8 @@ static int parse_idmap(const char *arg, const char *what, uint32_t self,
 	return 0;
 }
 
-static int add_source(struct options *o, const char *path, struct diag *d)
+static int add_source(struct options *o, const char *path, bool early,
+		      struct diag *d)
 {
 	struct source_arg *v = realloc(o->sources,
 				       (o->nsources + 1) * sizeof(*v));
@@ -172,13 +187,16 @@ static int add_source(struct options *o, const char *path, struct diag *d)
 	o->sources = v;
 	v[o->nsources].path = path;
 	v[o->nsources].ids = o->ids;
+	v[o->nsources].early = early;
 	o->nsources++;
 	return 0;
 }
 
-enum { OPT_NO_FSYNC = 256, OPT_WERROR, OPT_VERSION };
+enum { OPT_NO_FSYNC = 256, OPT_WERROR, OPT_VERSION, OPT_EARLY, OPT_MICROCODE };
 
 static const struct option long_options[] = {
+	{ "early", required_argument, NULL, OPT_EARLY },
+	{ "microcode", required_argument, NULL, OPT_MICROCODE },
 	{ "no-fsync", no_argument, NULL, OPT_NO_FSYNC },
 	{ "werror", no_argument, NULL, OPT_WERROR },
 	{ "help", no_argument, NULL, 'h' },
@@ -225,7 +243,21 @@ static int parse_option(int opt, struct options *o, struct diag *d)
 		return parse_idmap(optarg, "gid", getgid(), &o->ids.gid_rule,
 				   &o->ids.gid, d);
 	case 1:
-		return add_source(o, optarg, d);
+		return add_source(o, optarg, false, d);
+	case OPT_EARLY:
+		return add_source(o, optarg, true, d);
+	case OPT_MICROCODE:
+		o->microcode = optarg;
+		return 0;
+	case 'z':
+		if (compression_parse(optarg, &o->comp)) {
+			diag_error(d, NULL,
+				   "compression '%s' is not one of gzip, zstd, xz, lzma, bzip2, lz4, lzo, none (with a valid :level)",
+				   optarg);
+			return -1;
+		}
+		o->have_comp = true;
+		return 0;
 	case OPT_NO_FSYNC:
 		o->do_fsync = false;
 		return 0;
@@ -282,7 +314,7 @@ static int parse_command_line(int argc, char **argv, struct options *o,
 {
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "-t:co:a:l:u:g:h", long_options,
+	while ((opt = getopt_long(argc, argv, "-t:co:a:l:u:g:z:h", long_options,
 				  NULL)) != -1) {
 		if (opt == 'h') {
 			fputs(usage_text, stdout);
@@ -297,7 +329,7 @@ static int parse_command_line(int argc, char **argv, struct options *o,
 	}
 	/* After "--", everything is a source, even "-x". */
 	for (; optind < argc; optind++)
-		if (add_source(o, argv[optind], d))
+		if (add_source(o, argv[optind], false, d))
 			goto usage;
 	if (!o->nsources) {
 		diag_error(d, NULL,
@@ -335,63 +367,193 @@ static enum source_kind source_kind(const char *path)
 	       SOURCE_ARCHIVE : SOURCE_LIST;
 }
 
-/* A spec list: its entries, its files checked, its inputs recorded. */
-static int read_list(const char *path, struct entry_list *out,
-		     struct deplist *deps, struct diag *d)
-{
-	bool from_stdin = !strcmp(path, "-");
-	FILE *f = from_stdin ? stdin : fopen(path, "r");
-	size_t i;
-	int rc;
+/*
+ * Everything one run builds: the members of the image (the one sources
+ * go into now is the last), the inputs for the depfile, and descriptors
+ * that entries' data is read from until the image is written.
+ */
+struct build {
+	const struct options *o;
+	struct member *members;
+	size_t nmembers;
+	unsigned int source;	/* the source being read, for the merge */
+	struct deplist deps;
+	int *fds;
+	size_t nfds;
+	struct diag *d;
+};
 
-	if (!f) {
-		diag_error(d, NULL, "cannot open '%s': %s", path, strerror(errno));
+static int add_member(struct build *b, const char *what,
+		      const struct compression *c, const struct srcloc *loc)
+{
+	struct member *v = realloc(b->members, (b->nmembers + 1) * sizeof(*v));
+
+	if (!v) {
+		diag_error(b->d, NULL, "out of memory");
 		return -1;
 	}
-	rc = spec_read(f, from_stdin ? "<stdin>" : path, out, d);
-	if (!from_stdin)
-		fclose(f);
-	check_list_nodes(out, d);
-	if (!from_stdin && deplist_add(deps, path))
-		rc = -1;
-	for (i = 0; i < out->len && !rc; i++)
-		if (out->v[i].node->data == DATA_PATH &&
-		    (i == 0 || out->v[i - 1].node != out->v[i].node) &&
-		    deplist_add(deps, out->v[i].node->path))
+	b->members = v;
+	memset(&v[b->nmembers], 0, sizeof(*v));
+	v[b->nmembers].comp = *c;
+	v[b->nmembers].what = what;
+	if (loc)
+		v[b->nmembers].loc = *loc;
+	b->nmembers++;
+	return 0;
+}
+
+static int keep_fd(struct build *b, int fd)
+{
+	int *v = realloc(b->fds, (b->nfds + 1) * sizeof(*v));
+
+	if (!v) {
+		close(fd);
+		return -1;
+	}
+	b->fds = v;
+	v[b->nfds++] = fd;
+	return 0;
+}
+
+static struct deplist *deps_of(struct build *b)
+{
+	return b->o->depfile ? &b->deps : NULL;
+}
+
+/* A part of a spec list: its files checked, its inputs recorded, merged. */
+static int merge_list_part(struct build *b, struct entry_list *part)
+{
+	size_t i;
+	int rc = 0;
+
+	check_list_nodes(part, b->d);
+	for (i = 0; i < part->len && !rc; i++)
+		if (part->v[i].node->data == DATA_PATH &&
+		    (i == 0 || part->v[i - 1].node != part->v[i].node) &&
+		    deplist_add(deps_of(b), part->v[i].node->path))
 			rc = -1;
+	/* Within one list a repeated path is a mistake, not an overlay. */
+	if (merge_source(&b->members[b->nmembers - 1].img, part, b->source,
+			 true, b->d))
+		rc = -1;
 	return rc;
 }
 
-/* Descriptors of archive sources, read from until the image is written. */
-struct fd_list {
-	int *v;
-	unsigned int len;
-};
-
-static int read_source(const struct source_arg *s, unsigned int index,
-		       struct image *img, struct deplist *deps,
-		       struct fd_list *fds, struct diag *d)
+/* "segment [<method>]": what came before goes into the current member. */
+static int on_segment(void *ctx, const char *method, const struct srcloc *loc,
+		      struct entry_list *so_far)
 {
-	struct entry_list src = ENTRY_LIST_INIT;
-	enum source_kind kind = source_kind(s->path);
-	int rc, fd = -1;
+	struct build *b = ctx;
+	struct compression c = b->o->comp;
 
-	switch (kind) {
-	case SOURCE_DIR:
-		rc = dirtree_read(s->path, &s->ids, &src, deps, d);
-		break;
-	case SOURCE_ARCHIVE:
-		rc = cpioread_source(s->path, &src, deps, &fd, d);
-		if (fd >= 0)
-			fds->v[fds->len++] = fd;
-		break;
-	default:
-		rc = read_list(s->path, &src, deps, d);
+	if (merge_list_part(b, so_far))
+		return -1;
+	if (method && compression_parse(method, &c)) {
+		diag_error(b->d, loc,
+			   "compression '%s' is not one of gzip, zstd, xz, lzma, bzip2, lz4, lzo, none (with a valid :level)",
+			   method);
+		c = b->o->comp;
 	}
-	/* Within one list a repeated path is a mistake, not an overlay. */
-	if (merge_source(img, &src, index, kind == SOURCE_LIST, d))
+	return add_member(b, "main", &c, loc);
+}
+
+static int read_list(struct build *b, const char *path)
+{
+	struct spec_hooks hooks = { .segment = on_segment, .ctx = b };
+	struct entry_list part = ENTRY_LIST_INIT;
+	bool from_stdin = !strcmp(path, "-");
+	FILE *f = from_stdin ? stdin : fopen(path, "r");
+	int rc;
+
+	if (!f) {
+		diag_error(b->d, NULL, "cannot open '%s': %s", path,
+			   strerror(errno));
+		return -1;
+	}
+	rc = spec_read(f, from_stdin ? "<stdin>" : path, &part, &hooks, b->d);
+	if (!from_stdin)
+		fclose(f);
+	if (!from_stdin && deplist_add(deps_of(b), path))
+		rc = -1;
+	if (merge_list_part(b, &part))
 		rc = -1;
 	return rc;
+}
+
+static int read_source(struct build *b, const char *path,
+		       const struct idmap *ids)
+{
+	struct entry_list src = ENTRY_LIST_INIT;
+	struct image *img;
+	int rc, fd = -1;
+
+	switch (source_kind(path)) {
+	case SOURCE_DIR:
+		rc = dirtree_read(path, ids, &src, deps_of(b), b->d);
+		break;
+	case SOURCE_ARCHIVE:
+		rc = cpioread_source(path, &src, deps_of(b), &fd, b->d);
+		if (fd >= 0 && keep_fd(b, fd))
+			rc = -1;
+		break;
+	default:
+		return read_list(b, path);
+	}
+	img = &b->members[b->nmembers - 1].img;
+	if (merge_source(img, &src, b->source, false, b->d))
+		rc = -1;
+	return rc;
+}
+
+/*
+ * The members, in the order the bootloader will hand them over: early
+ * microcode, then each --early source, all uncompressed, then the main
+ * member, compressed as -z or the output's name say, which `segment`
+ * lines may split further.
+ */
+static void read_sources(struct build *b)
+{
+	static const struct compression none;
+	const struct options *o = b->o;
+	struct entry_list src = ENTRY_LIST_INIT;
+	unsigned int i;
+	int fd = -1;
+
+	if (o->microcode && !add_member(b, "microcode", &none, NULL)) {
+		microcode_read(o->microcode, &src, deps_of(b), &fd, b->d);
+		if (fd >= 0)
+			keep_fd(b, fd);
+		merge_source(&b->members[0].img, &src, b->source++, false, b->d);
+	}
+	for (i = 0; i < o->nsources; i++) {
+		if (!o->sources[i].early)
+			continue;
+		if (add_member(b, "early", &none, NULL))
+			return;
+		read_source(b, o->sources[i].path, &o->sources[i].ids);
+		b->source++;
+	}
+	if (add_member(b, "main", &o->comp, NULL))
+		return;
+	for (i = 0; i < o->nsources; i++) {
+		if (o->sources[i].early)
+			continue;
+		read_source(b, o->sources[i].path, &o->sources[i].ids);
+		b->source++;
+	}
+}
+
+/* A member with no entries is left out, unless the image would be empty. */
+static bool member_is_written(const struct build *b, size_t i)
+{
+	size_t j;
+
+	if (b->members[i].img.entries.len)
+		return true;
+	for (j = 0; j < b->nmembers; j++)
+		if (b->members[j].img.entries.len)
+			return false;
+	return i == b->nmembers - 1;
 }
 
 /* Returns 0, or -1 when the output could not be opened (reported). */
@@ -410,74 +572,110 @@ static int open_output(const struct options *o, struct sink *out,
 	return rc;
 }
 
+/* Every member, each with its own trailer and compression, into @out. */
+static int write_members(struct build *b, struct sink *out, bool dry)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < b->nmembers; i++) {
+		struct member *m = &b->members[i];
+
+		if (!member_is_written(b, i))
+			continue;
+		rc = sink_begin_member(out, &m->comp);
+		if (rc) {
+			diag_error(b->d, NULL, "cannot start '%s' for the %s member: %s",
+				   compressor_program(&m->comp), m->what,
+				   sink_error(out, rc));
+			return -1;
+		}
+		if (archive_write(&m->img.entries, &b->o->archive, out, dry, b->d))
+			return -1;
+		rc = sink_end_member(out);
+		if (rc && m->comp.method)
+			diag_error(b->d, NULL, "cannot write %s (%s member, %s): %s",
+				   sink_name(out), m->what,
+				   compression_name(&m->comp), sink_error(out, rc));
+		else if (rc)
+			diag_error(b->d, NULL, "cannot write %s: %s",
+				   sink_name(out), sink_error(out, rc));
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Write the image; on any failure leave nothing behind.  Warnings that
  * depend on the layout come from a dry run first, so that --werror can
  * still stop before the first byte.
  */
-static int write_image(const struct options *o, struct image *img,
-		       struct diag *d)
+static int write_image(struct build *b)
 {
 	struct sink out;
 	int rc;
 
-	if (o->archive.data_align) {
+	if (b->o->archive.data_align) {
 		sink_open_null(&out);
-		archive_write(&img->entries, &o->archive, &out, true, d);
-		if (diag_failed(d))
+		write_members(b, &out, true);
+		if (diag_failed(b->d))
 			return -1;
 	}
-	if (open_output(o, &out, d))
+	if (open_output(b->o, &out, b->d))
 		return -1;
-	if (archive_write(&img->entries, &o->archive, &out, false, d))
+	if (write_members(b, &out, false))
 		goto fail;
 	rc = sink_commit(&out);
 	if (!rc)
 		return 0;
-	diag_error(d, NULL, "cannot write %s: %s", sink_name(&out),
+	diag_error(b->d, NULL, "cannot write %s: %s", sink_name(&out),
 		   strerror(-rc));
 fail:
 	sink_abort(&out);
 	return -1;
 }
 
-static void write_depfile(const struct options *o, const struct deplist *deps,
-			  struct diag *d)
+static void write_depfile(struct build *b)
 {
-	int rc = depfile_write(o->depfile, o->output, deps);
-
+	int rc = depfile_write(b->o->depfile, b->o->output, &b->deps);
 	if (rc)
-		diag_error(d, NULL, "cannot write '%s': %s", o->depfile,
+		diag_error(b->d, NULL, "cannot write '%s': %s", b->o->depfile,
 			   strerror(-rc));
 }
 
-/* Read every source, check the whole, write it: the program's data flow. */
-static void build(struct options *o, struct diag *d)
+/* What holds of the image as a whole: parents, mtimes, early microcode. */
+static void check_image(struct build *b)
 {
-	struct image img = IMAGE_INIT;
-	struct deplist deps = DEPLIST_INIT;
-	struct fd_list fds = { calloc(o->nsources, sizeof(int)), 0 };
-	unsigned int i;
+	size_t i;
 
-	if (!fds.v) {
-		diag_error(d, NULL, "out of memory");
-		return;
+	for (i = 0; i < b->nmembers; i++) {
+		check_parents(b->members, i, b->d);
+		check_mtimes(&b->members[i].img.entries, &b->o->archive, b->d);
 	}
-	for (i = 0; i < o->nsources; i++)
-		read_source(&o->sources[i], i, &img, o->depfile ? &deps : NULL,
-			    &fds, d);
-	check_parents(&img.entries, &img.paths, d);
-	check_mtimes(&img.entries, &o->archive, d);
+	microcode_check(b->members, b->nmembers, b->d);
+}
+
+/* Read every source, check the whole, write it: the program's data flow. */
+static void build(const struct options *o, struct diag *d)
+{
+	struct build b = { .o = o, .d = d, .deps = DEPLIST_INIT };
+	size_t i;
+
+	read_sources(&b);
+	check_image(&b);
 	if (o->depfile)
-		deplist_drop_unnamable(&deps, d);
+		deplist_drop_unnamable(&b.deps, d);
 	/* Nothing is written unless every source is good. */
-	if (!diag_failed(d) && !write_image(o, &img, d) && o->depfile)
-		write_depfile(o, &deps, d);
-	for (i = 0; i < fds.len; i++)
-		close(fds.v[i]);
-	free(fds.v);
-	deplist_release(&deps);
-	image_release(&img);
+	if (!diag_failed(d) && !write_image(&b) && o->depfile)
+		write_depfile(&b);
+	for (i = 0; i < b.nfds; i++)
+		close(b.fds[i]);
+	free(b.fds);
+	for (i = 0; i < b.nmembers; i++)
+		image_release(&b.members[i].img);
+	free(b.members);
+	deplist_release(&b.deps);
 }
 
 int main(int argc, char **argv)
@@ -486,6 +684,10 @@ int main(int argc, char **argv)
 	struct diag d = DIAG_INIT(PROG);
 	int status = parse_command_line(argc, argv, &o, &d);
 
+	if (status == EXIT_OK && !o.have_comp && o.output)
+		o.comp.method = method_for_suffix(o.output);
+	if (o.comp.method && !o.have_comp)
+		o.comp.level = o.comp.method->default_level;
 	if (status == EXIT_OK && choose_mtimes(&o, &d) == 0)
 		build(&o, &d);
 	free(o.sources);

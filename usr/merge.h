@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 
+#include "compress.h"
 #include "diag.h"
 #include "entry.h"
 #include "pathmap.h"
@@ -26,6 +27,20 @@ struct image {
 };
 
 #define IMAGE_INIT { ENTRY_LIST_INIT, PATHMAP_INIT }
+
+/*
+ * One member of the boot image: a complete archive with its own trailer
+ * and compression.  The bootloader hands the kernel the members one after
+ * the other; the kernel unpacks them in order into the same root, so a
+ * later member may override an earlier one, and early microcode must be
+ * in an uncompressed member before any compressed one.
+ */
+struct member {
+	struct image img;
+	struct compression comp;
+	const char *what;	/* "microcode", "early", "main": for messages */
+	struct srcloc loc;	/* where it was started, for messages */
+};
 
 /*
  * Move every entry of @src (emptied) into @img as source number @source.

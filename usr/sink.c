@@ -10,11 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "compress.h"
+#include "cpio.h"
 #include "sink.h"
+
+#define DRAIN_SIZE (64 * 1024)
 
 /*
  * The one piece of process-wide state: the temporary file a fatal signal
@@ -152,9 +157,89 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* Bytes that leave for the output itself. */
+static int put_out(void *ctx, const void *p, size_t n)
+{
+	struct sink *s = ctx;
+	int rc = write_all(s->fd, p, n);
+
+	if (!rc)
+		s->out_offset += n;
+	return rc;
+}
+
+/* The compressor has gone: keep how it ended, for sink_error(). */
+static int compressor_gone(struct sink *s)
+{
+	s->zstatus = compressor_wait(s->z);
+	if (!s->zstatus)
+		s->zstatus = -EPIPE;	/* it ended before its input did */
+	free(s->z);
+	s->z = NULL;
+	return -ECHILD;
+}
+
+/* Read what the compressor has written so far.  0 at its end. */
+static int drain_some(struct sink *s)
+{
+	ssize_t r = read(s->z->out, s->drain, DRAIN_SIZE);
+	int rc;
+
+	if (r < 0)
+		return errno == EINTR || errno == EAGAIN ? 1 : -errno;
+	if (r == 0)
+		return 0;
+	rc = compressor_output(s->z, s->drain, (size_t)r, put_out, s);
+	return rc ? rc : 1;
+}
+
+/*
+ * Write into the compressor, reading its output whenever it has some:
+ * with both ends served from one loop, neither can block the other.
+ */
+static int feed_compressor(struct sink *s, const char *p, size_t n)
+{
+	while (n) {
+		struct pollfd pf[2] = {
+			{ .fd = s->z->in, .events = POLLOUT },
+			{ .fd = s->z->out, .events = POLLIN },
+		};
+		ssize_t w;
+		int rc;
+
+		if (poll(pf, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (pf[1].revents) {
+			rc = drain_some(s);
+			if (rc <= 0)
+				return rc ? rc : compressor_gone(s);
+		}
+		if (!pf[0].revents)
+			continue;
+		w = write(s->z->in, p, n);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return errno == EPIPE ? compressor_gone(s) : -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Bytes that leave the buffer: into the compressor, or out. */
+static int emit(struct sink *s, const void *p, size_t n)
+{
+	return s->z ? feed_compressor(s, p, n) : put_out(s, p, n);
+}
+
 static int sink_flush(struct sink *s)
 {
-	int rc = write_all(s->fd, s->buf, s->len);
+	int rc = s->len ? emit(s, s->buf, s->len) : 0;
 
 	s->len = 0;
 	return rc;
@@ -169,7 +254,7 @@ int sink_write(struct sink *s, const void *p, size_t n)
 		int rc = sink_flush(s);
 
 		if (rc || n > SINK_BUF_SIZE)
-			return rc ? rc : write_all(s->fd, p, n);
+			return rc ? rc : emit(s, p, n);
 	}
 	memcpy(s->buf + s->len, p, n);
 	s->len += n;
@@ -207,7 +292,7 @@ static ssize_t copy_rw(struct sink *s, int fd, off_t *off, size_t n)
 		return r;
 	if (off)
 		*off += r;
-	rc = write_all(s->fd, s->buf, (size_t)r);
+	rc = emit(s, s->buf, (size_t)r);
 	if (rc) {
 		errno = -rc;
 		return -1;
@@ -226,6 +311,9 @@ static ssize_t copy_some(struct sink *s, int fd, off_t *off, size_t n)
 {
 	ssize_t r;
 
+	/* A compressor is fed through the buffer and the poll loop. */
+	if (s->z)
+		return copy_rw(s, fd, off, n);
 	switch (s->copy) {
 	case SINK_COPY_RANGE:
 		r = copy_file_range(fd, off, s->fd, NULL, n, 0);
@@ -243,6 +331,8 @@ static ssize_t copy_some(struct sink *s, int fd, off_t *off, size_t n)
 	/* Some file systems report 0 where they cannot copy: ask read(). */
 	if (r == 0)
 		return copy_rw(s, fd, off, n);
+	if (r > 0)
+		s->out_offset += (uint64_t)r;
 	return r;
 }
 
@@ -271,6 +361,92 @@ int64_t sink_copy_fd(struct sink *s, int fd, off_t *off, uint64_t len)
 	return (int64_t)done;
 }
 
+int sink_begin_member(struct sink *s, const struct compression *c)
+{
+	int rc = sink_flush(s);
+
+	if (s->discard) {
+		/* A dry run cannot know a compressed member's size. */
+		s->out_offset += cpio_pad(s->out_offset, 4);
+		s->dry_compressed = c && c->method;
+		s->offset = s->dry_compressed ? 0 : s->out_offset;
+		return 0;
+	}
+	/* The kernel looks for the next member at a multiple of 4. */
+	if (!rc)
+		rc = sink_zeros(s, cpio_pad(s->out_offset, 4));
+	if (!rc)
+		rc = sink_flush(s);
+	if (rc || !c || !c->method) {
+		s->offset = s->out_offset;
+		return rc;
+	}
+	s->z = calloc(1, sizeof(*s->z));
+	if (!s->drain)
+		s->drain = malloc(DRAIN_SIZE);
+	if (!s->z || !s->drain)
+		return -ENOMEM;
+	/* A compressor that dies must be an error here, not a SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	rc = compressor_start(s->z, c);
+	if (rc) {
+		free(s->z);
+		s->z = NULL;
+		s->zstatus = rc;
+		return -ECHILD;
+	}
+	fcntl(s->z->in, F_SETFL, O_NONBLOCK);
+	s->offset = 0;
+	return 0;
+}
+
+int sink_end_member(struct sink *s)
+{
+	int rc = sink_flush(s);
+
+	if (s->discard) {
+		if (!s->dry_compressed)
+			s->out_offset = s->offset;
+		return 0;
+	}
+	if (rc || !s->z) {
+		s->offset = s->out_offset;
+		return rc;
+	}
+	close(s->z->in);
+	s->z->in = -1;
+	while ((rc = drain_some(s)) > 0)
+		;
+	if (!rc && s->z->fixing)
+		rc = -EPROTO;	/* it wrote less than its own header */
+	s->zstatus = compressor_wait(s->z);
+	free(s->z);
+	s->z = NULL;
+	if (!rc && s->zstatus)
+		rc = -ECHILD;
+	s->offset = s->out_offset;
+	return rc;
+}
+
+const char *sink_error(const struct sink *s, int rc)
+{
+	static char msg[128];
+
+	if (rc != -ECHILD)
+		return strerror(-rc);
+	if (s->zstatus > 0)
+		snprintf(msg, sizeof(msg), "the compressor failed (exit status %d)",
+			 s->zstatus);
+	else if (s->zstatus == -EPIPE)
+		snprintf(msg, sizeof(msg), "the compressor stopped reading");
+	else if (s->zstatus < 0 && s->zstatus > -64)
+		snprintf(msg, sizeof(msg), "the compressor was killed by signal %d",
+			 -s->zstatus);
+	else
+		snprintf(msg, sizeof(msg), "%s", strerror(-s->zstatus));
+	return msg;
+}
+
 static int sync_dir_of(const char *path)
 {
 	char *d = strdup(path);
@@ -292,6 +468,8 @@ int sink_commit(struct sink *s)
 {
 	int rc = sink_flush(s);
 
+	free(s->drain);
+	s->drain = NULL;
 	/* A pipe or terminal cannot be synced (EINVAL); that is fine. */
 	if (!rc && s->do_fsync && fsync(s->fd) && errno != EINVAL &&
 	    errno != EROFS)
@@ -327,6 +505,14 @@ int sink_commit(struct sink *s)
 
 void sink_abort(struct sink *s)
 {
+	if (s->z) {
+		kill(s->z->pid, SIGTERM);
+		compressor_wait(s->z);
+		free(s->z);
+		s->z = NULL;
+	}
+	free(s->drain);
+	s->drain = NULL;
 	if (s->own_fd && s->fd >= 0)
 		close(s->fd);
 	if (s->tmp_path) {

@@ -19,8 +19,20 @@
  * may share extents instead of copying), else sendfile(), else read/write
  * through a fixed buffer, so memory never grows with file size.
  *
+ * An image can hold several members, each a complete archive, possibly
+ * compressed: sink_begin_member() starts one (padding the output to 4
+ * bytes, where the kernel looks for the next member) and, for a
+ * compressed one, a compressor process that the archive bytes are written
+ * into while its output is read back and written out, both at once, so
+ * that no uncompressed copy is ever stored; sink_end_member() finishes it.
+ * Within a member, offset counts the member's own (uncompressed) bytes
+ * for a compressed member, and the image's bytes otherwise: that is what
+ * alignment is relative to when the kernel unpacks it.
+ *
  * Functions return 0 (or a count) on success and a negative errno value on
- * failure; the caller reports, naming sink_name().
+ * failure; the caller reports, naming sink_name().  A compressor that
+ * cannot be started, fails or dies is -ECHILD with s->zstatus telling how
+ * (an exit status, or minus a signal number, or -errno from starting it).
  */
 
 #include <stdbool.h>
@@ -36,18 +48,25 @@ enum sink_copy {
 	SINK_COPY_RW,		/* read()/write() through buf */
 };
 
+struct compressor;
+
 struct sink {
 	int fd;
-	uint64_t offset;	/* bytes accepted so far */
+	uint64_t offset;	/* position in the current member's stream */
+	uint64_t out_offset;	/* bytes written to fd */
+	struct compressor *z;	/* the current member's compressor, if any */
+	unsigned char *drain;	/* for reading the compressor's output */
 	const char *name;	/* for messages: the path, or "standard output" */
 	char *path;		/* the target to rename over, if any */
 	char *tmp_path;		/* the temporary file being written */
 	bool do_fsync;
 	bool own_fd;		/* opened here, so closed here */
 	bool discard;		/* count bytes, write nothing (a dry run) */
+	bool dry_compressed;	/* in a dry run, the member is compressed */
 	enum sink_copy copy;
 	size_t len;		/* bytes waiting in buf */
 	char *buf;
+	int zstatus;		/* see -ECHILD above */
 };
 
 /* Write to an already open descriptor (standard output). */
@@ -68,6 +87,17 @@ int sink_zeros(struct sink *s, size_t n);
  * than @len only at end of file) or -errno.
  */
 int64_t sink_copy_fd(struct sink *s, int fd, off_t *off, uint64_t len);
+
+struct compression;
+
+/* Start a member (@c NULL or without method: uncompressed). */
+int sink_begin_member(struct sink *s, const struct compression *c);
+
+/* End the member: flush, and let its compressor finish. */
+int sink_end_member(struct sink *s);
+
+/* A message for a failure @rc of this sink (the compressor's, if so). */
+const char *sink_error(const struct sink *s, int rc);
 
 /* Flush, sync (unless disabled) and, for a path, rename into place. */
 int sink_commit(struct sink *s);

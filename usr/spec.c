@@ -378,9 +378,26 @@ static int add_entries(struct parse *p, struct entry_list *out)
 	return 0;
 }
 
+/* "segment [<method>]": the hook takes it from here. */
+static int spec_segment(struct spec_line *sl, struct entry_list *out,
+			const struct spec_hooks *hooks, struct diag *d)
+{
+	if (sl->nfields > 2) {
+		diag_error(d, &sl->loc,
+			   "'segment' takes at most 1 field; extra field '%s': segment [<method>[:<level>]]",
+			   sl->field[2]);
+		return 0;
+	}
+	if (!hooks || !hooks->segment) {
+		diag_error(d, &sl->loc, "'segment' is not allowed here");
+		return 0;
+	}
+	return hooks->segment(hooks->ctx, sl->field[1], &sl->loc, out);
+}
+
 /* Turn one non-blank, non-comment line into entries. */
 static int spec_parse_line(struct spec_line *sl, struct entry_list *out,
-			   struct diag *d)
+			   const struct spec_hooks *hooks, struct diag *d)
 {
 	const struct spec_keyword *kw = find_keyword(sl->field[0]);
 	struct parse p = { .loc = sl->loc, .d = d };
@@ -393,6 +410,8 @@ static int spec_parse_line(struct spec_line *sl, struct entry_list *out,
 			   "line ends with a carriage return (DOS line endings?)");
 		return 0;
 	}
+	if (!kw && !strcmp(sl->field[0], "segment"))
+		return spec_segment(sl, out, hooks, d);
 	if (!kw) {
 		diag_error(d, &sl->loc,
 			   "unknown line type '%s' (expected file, dir, nod, slink, pipe or sock)",
@@ -454,7 +473,7 @@ static int is_blank_or_comment(const char *s)
 }
 
 int spec_read(FILE *f, const char *name, struct entry_list *out,
-	      struct diag *d)
+	      const struct spec_hooks *hooks, struct diag *d)
 {
 	struct spec_line sl = { .loc = { .file = name } };
 	char *buf = malloc(SPEC_LINE_MAX + 1);
@@ -478,7 +497,7 @@ int spec_read(FILE *f, const char *name, struct entry_list *out,
 		}
 		if (is_blank_or_comment(buf))
 			continue;
-		if (split_fields(&sl, buf) || spec_parse_line(&sl, out, d)) {
+		if (split_fields(&sl, buf) || spec_parse_line(&sl, out, hooks, d)) {
 			rc = -1;
 			break;
 		}

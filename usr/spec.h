@@ -31,12 +31,24 @@
 #define SPEC_LINE_MAX 65536
 
 /*
+ * An extension the kernel's tool does not read: "segment [<method>]"
+ * starts a new member of the image.  The reader hands the entries read so
+ * far to @segment (which takes them from the list) with the line's
+ * argument (NULL without one); a non-zero return stops the reading.
+ */
+struct spec_hooks {
+	int (*segment)(void *ctx, const char *method, const struct srcloc *loc,
+		       struct entry_list *so_far);
+	void *ctx;
+};
+
+/*
  * Read every line of @f, named @name in messages, appending one entry per
  * spec line to @out.  Problems are reported through @d.  Returns 0, or -1
  * when reading failed or memory ran out (also reported).
  */
 int spec_read(FILE *f, const char *name, struct entry_list *out,
-	      struct diag *d);
+	      const struct spec_hooks *hooks, struct diag *d);
 
 /*
  * @s as a spec field: bytes that would end the field or the line (blanks,

@@ -387,7 +387,8 @@ int dirtree_read(const char *root, const struct idmap *ids,
 	}
 	if (deplist_add(deps, w.root) || walk_tree(&w))
 		goto oom;
-	qsort(w.v, w.len, sizeof(*w.v), compare_rel);
+	if (w.len)
+		qsort(w.v, w.len, sizeof(*w.v), compare_rel);
 	if (make_entries(&w, root, ids, out, deps))
 		goto oom;
 	rc = 0;

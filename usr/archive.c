@@ -32,8 +32,9 @@ struct writer {
 
 static int report_write_error(struct writer *w, const struct entry *e, int rc)
 {
-	diag_error(w->d, &e->loc, "cannot write %s: %s", sink_name(w->out),
-		   sink_error(w->out, rc));
+	/* A compressor's failure is not the fault of the entry at hand. */
+	diag_error(w->d, rc == -ECHILD ? NULL : &e->loc, "cannot write %s: %s",
+		   sink_name(w->out), sink_error(w->out, rc));
 	return -1;
 }
 

@@ -585,9 +585,8 @@ static int write_members(struct build *b, struct sink *out, bool dry)
 			continue;
 		rc = sink_begin_member(out, &m->comp);
 		if (rc) {
-			diag_error(b->d, NULL, "cannot start '%s' for the %s member: %s",
-				   compressor_program(&m->comp), m->what,
-				   sink_error(out, rc));
+			diag_error(b->d, NULL, "cannot compress the %s member: %s",
+				   m->what, sink_error(out, rc));
 			return -1;
 		}
 		if (archive_write(&m->img.entries, &b->o->archive, out, dry, b->d))

@@ -168,15 +168,33 @@ static int put_out(void *ctx, const void *p, size_t n)
 	return rc;
 }
 
-/* The compressor has gone: keep how it ended, for sink_error(). */
-static int compressor_gone(struct sink *s)
+/* Reap the compressor; 0, or -ECHILD with how it failed noted. */
+static int compressor_end(struct sink *s, bool early)
 {
-	s->zstatus = compressor_wait(s->z);
-	if (!s->zstatus)
-		s->zstatus = -EPIPE;	/* it ended before its input did */
+	int status = compressor_wait(s->z);
+
 	free(s->z);
 	s->z = NULL;
+	if (status > 0) {
+		s->zfail = Z_EXIT;
+		s->zcode = status;
+	} else if (status < 0) {
+		s->zfail = Z_SIGNAL;
+		s->zcode = -status;
+	} else if (early) {
+		s->zfail = Z_STOPPED;	/* it ended before its input did */
+	} else if (s->out_offset == s->zstart) {
+		s->zfail = Z_EMPTY;	/* no compressor writes nothing */
+	} else {
+		return 0;
+	}
 	return -ECHILD;
+}
+
+/* The compressor has gone while still being fed. */
+static int compressor_gone(struct sink *s)
+{
+	return compressor_end(s, true);
 }
 
 /* Read what the compressor has written so far.  0 at its end. */
@@ -388,11 +406,14 @@ int sink_begin_member(struct sink *s, const struct compression *c)
 		return -ENOMEM;
 	/* A compressor that dies must be an error here, not a SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
+	s->zprog = compressor_program(c);
+	s->zstart = s->out_offset;
 	rc = compressor_start(s->z, c);
 	if (rc) {
 		free(s->z);
 		s->z = NULL;
-		s->zstatus = rc;
+		s->zfail = Z_START;
+		s->zcode = -rc;
 		return -ECHILD;
 	}
 	fcntl(s->z->in, F_SETFL, O_NONBLOCK);
@@ -419,31 +440,47 @@ int sink_end_member(struct sink *s)
 		;
 	if (!rc && s->z->fixing)
 		rc = -EPROTO;	/* it wrote less than its own header */
-	s->zstatus = compressor_wait(s->z);
-	free(s->z);
-	s->z = NULL;
-	if (!rc && s->zstatus)
-		rc = -ECHILD;
+	if (rc) {
+		compressor_wait(s->z);
+		free(s->z);
+		s->z = NULL;
+	} else {
+		rc = compressor_end(s, false);
+	}
 	s->offset = s->out_offset;
 	return rc;
 }
 
 const char *sink_error(const struct sink *s, int rc)
 {
-	static char msg[128];
+	static char msg[160];
 
 	if (rc != -ECHILD)
 		return strerror(-rc);
-	if (s->zstatus > 0)
-		snprintf(msg, sizeof(msg), "the compressor failed (exit status %d)",
-			 s->zstatus);
-	else if (s->zstatus == -EPIPE)
-		snprintf(msg, sizeof(msg), "the compressor stopped reading");
-	else if (s->zstatus < 0 && s->zstatus > -64)
-		snprintf(msg, sizeof(msg), "the compressor was killed by signal %d",
-			 -s->zstatus);
-	else
-		snprintf(msg, sizeof(msg), "%s", strerror(-s->zstatus));
+	switch (s->zfail) {
+	case Z_START:
+		snprintf(msg, sizeof(msg), "cannot run '%s': %s%s", s->zprog,
+			 strerror(s->zcode),
+			 s->zcode == ENOENT ? " (is it installed?)" : "");
+		break;
+	case Z_EXIT:
+		snprintf(msg, sizeof(msg), "'%s' failed (exit status %d)",
+			 s->zprog, s->zcode);
+		break;
+	case Z_SIGNAL:
+		snprintf(msg, sizeof(msg), "'%s' was killed by signal %d (%s)",
+			 s->zprog, s->zcode, strsignal(s->zcode));
+		break;
+	case Z_STOPPED:
+		snprintf(msg, sizeof(msg), "'%s' stopped reading its input",
+			 s->zprog);
+		break;
+	case Z_EMPTY:
+		snprintf(msg, sizeof(msg), "'%s' wrote nothing", s->zprog);
+		break;
+	default:
+		return strerror(-rc);
+	}
 	return msg;
 }
 

@@ -31,8 +31,8 @@
  *
  * Functions return 0 (or a count) on success and a negative errno value on
  * failure; the caller reports, naming sink_name().  A compressor that
- * cannot be started, fails or dies is -ECHILD with s->zstatus telling how
- * (an exit status, or minus a signal number, or -errno from starting it).
+ * cannot be started, fails, dies, stops reading or writes nothing is
+ * -ECHILD, and sink_error() tells which, naming the program.
  */
 
 #include <stdbool.h>
@@ -66,7 +66,13 @@ struct sink {
 	enum sink_copy copy;
 	size_t len;		/* bytes waiting in buf */
 	char *buf;
-	int zstatus;		/* see -ECHILD above */
+	/* How the last compressor failed, for sink_error(). */
+	enum {
+		Z_OK, Z_START, Z_EXIT, Z_SIGNAL, Z_STOPPED, Z_EMPTY
+	} zfail;
+	int zcode;		/* errno, exit status or signal */
+	const char *zprog;
+	uint64_t zstart;	/* out_offset when the member began */
 };
 
 /* Write to an already open descriptor (standard output). */

@@ -16,8 +16,8 @@
 bool check_name(const struct entry *e, struct diag *d)
 {
 	size_t len = strlen(e->name);
+	char path[CPIO_PATH_MAX];
 	int dotdot;
-	char *path;
 	bool root;
 
 	if (!len) {
@@ -25,13 +25,13 @@ bool check_name(const struct entry *e, struct diag *d)
 			   "name '/' is the root directory, which always exists; it cannot be an entry");
 		return false;
 	}
-	path = path_normalize(e->name, &dotdot);
-	if (!path) {
-		diag_error(d, &e->loc, "out of memory");
+	if (len + 1 > CPIO_PATH_MAX) {
+		diag_error(d, &e->loc,
+			   "name is %zu bytes long; the kernel accepts at most %u",
+			   len, CPIO_PATH_MAX - 1);
 		return false;
 	}
-	root = !path[0];
-	free(path);
+	root = !path_normalize_into(e->name, path, &dotdot);
 	if (dotdot) {
 		diag_error(d, &e->loc, "name '%s' has a '..' component", e->name);
 		return false;
@@ -40,12 +40,6 @@ bool check_name(const struct entry *e, struct diag *d)
 		diag_error(d, &e->loc,
 			   "name '%s' is the root directory, which always exists; it cannot be an entry",
 			   e->name);
-		return false;
-	}
-	if (len + 1 > CPIO_PATH_MAX) {
-		diag_error(d, &e->loc,
-			   "name is %zu bytes long; the kernel accepts at most %u",
-			   len, CPIO_PATH_MAX - 1);
 		return false;
 	}
 	return true;
@@ -173,16 +167,12 @@ void check_parents(const struct member *m, size_t i, struct diag *d)
 	size_t k;
 
 	for (k = 0; k < l->len; k++) {
+		char path[CPIO_PATH_MAX];	/* check_name() saw to the length */
 		int dotdot;
-		char *path = path_normalize(l->v[k].name, &dotdot);
 
-		if (!path) {
-			diag_error(d, NULL, "out of memory");
-			return;
-		}
+		path_normalize_into(l->v[k].name, path, &dotdot);
 		if (path_cut_to_parent(path))
 			check_parent(m, i, k, path, d);
-		free(path);
 	}
 }
 

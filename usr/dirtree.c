@@ -70,6 +70,22 @@ static void path_error(struct walk *w, const char *rel, const char *fmt, ...)
 	free(msg);
 }
 
+/* "@dir/@name", or @name alone when @dir is "": in a new string. */
+static char *join_path(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	char *p = malloc(dl + 1 + nl + 1);
+
+	if (!p)
+		return NULL;
+	if (dl) {
+		memcpy(p, dir, dl);
+		p[dl++] = '/';
+	}
+	memcpy(p + dl, name, nl + 1);
+	return p;
+}
+
 static struct rec *add_rec(struct walk *w, const char *dir, const char *name,
 			   const struct stat *st, long parent)
 {
@@ -85,8 +101,8 @@ static struct rec *add_rec(struct walk *w, const char *dir, const char *name,
 		w->cap = cap;
 	}
 	r = &w->v[w->len];
-	if (*dir ? asprintf(&r->rel, "%s/%s", dir, name) < 0 :
-		   !(r->rel = strdup(name)))
+	r->rel = join_path(dir, name);
+	if (!r->rel)
 		return NULL;
 	r->mode = st->st_mode;
 	r->uid = st->st_uid;
@@ -251,10 +267,9 @@ static int file_node(struct walk *w, const struct rec *r, struct node *n)
 		path_error(w, r->rel, "cannot read: %s", strerror(errno));
 		return -1;
 	}
-	if (asprintf(&n->path, "%s/%s", w->root, r->rel) < 0) {
-		n->path = NULL;
+	n->path = join_path(w->root, r->rel);
+	if (!n->path)
 		return -1;
-	}
 	n->data = DATA_PATH;
 	n->size = r->size;
 	n->dev = r->dev;
@@ -347,16 +362,18 @@ static int make_entries(struct walk *w, const char *root,
 	int rc = 0;
 
 	for (i = 0; i < w->len && !rc; i++) {
-		const struct rec *r = &w->v[i];
+		struct rec *r = &w->v[i];
 		struct node *n = make_node(w, r, ids, &links);
 
 		if (!n)
 			continue;
-		if (!entry_list_add(out, r->rel, n, &loc))
-			rc = -1;
-		node_put(n);
 		if (!S_ISLNK(r->mode) && deplist_add2(deps, w->root, r->rel))
 			rc = -1;
+		/* The entry takes the record's path; it is not needed again. */
+		if (!entry_list_add_owned(out, r->rel, n, &loc))
+			rc = -1;
+		r->rel = NULL;
+		node_put(n);
 	}
 	free(links.v);
 	return rc;

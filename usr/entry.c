@@ -31,8 +31,8 @@ void node_put(struct node *n)
 	free(n);
 }
 
-struct entry *entry_list_add(struct entry_list *l, const char *name,
-			     struct node *n, const struct srcloc *loc)
+struct entry *entry_list_add_owned(struct entry_list *l, char *name,
+				   struct node *n, const struct srcloc *loc)
 {
 	struct entry *e;
 
@@ -40,21 +40,29 @@ struct entry *entry_list_add(struct entry_list *l, const char *name,
 		size_t cap = l->cap ? 2 * l->cap : 64;
 		struct entry *v = realloc(l->v, cap * sizeof(*v));
 
-		if (!v)
+		if (!v) {
+			free(name);
 			return NULL;
+		}
 		l->v = v;
 		l->cap = cap;
 	}
 	e = &l->v[l->len];
-	e->name = strdup(name);
-	if (!e->name)
-		return NULL;
+	e->name = name;
 	e->node = n;
 	e->loc = *loc;
 	e->source = 0;
 	n->refs++;
 	l->len++;
 	return e;
+}
+
+struct entry *entry_list_add(struct entry_list *l, const char *name,
+			     struct node *n, const struct srcloc *loc)
+{
+	char *copy = strdup(name);
+
+	return copy ? entry_list_add_owned(l, copy, n, loc) : NULL;
 }
 
 void entry_list_drop_last(struct entry_list *l)

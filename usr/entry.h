@@ -103,6 +103,10 @@ void node_put(struct node *n);
 struct entry *entry_list_add(struct entry_list *l, const char *name,
 			     struct node *n, const struct srcloc *loc);
 
+/* The same, taking ownership of @name (freed on failure). */
+struct entry *entry_list_add_owned(struct entry_list *l, char *name,
+				   struct node *n, const struct srcloc *loc);
+
 /* Remove the last entry (one whose line turned out to be bad). */
 void entry_list_drop_last(struct entry_list *l);
 void entry_list_release(struct entry_list *l);

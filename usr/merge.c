@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "cpio.h"
 #include "merge.h"
 
 static void entry_free(struct entry *e)
@@ -41,21 +42,21 @@ static int append(struct image *img, struct entry *e, char *path)
 static int merge_entry(struct image *img, struct entry *e, unsigned int source,
 		       bool dups_are_errors, struct diag *d)
 {
+	char path[CPIO_PATH_MAX];	/* check_name() saw to the length */
 	struct entry *old;
 	int dotdot;
-	char *path;
+	char *key;
 	long i;
 
 	e->source = source;
 	if (!check_name(e, d))
 		goto drop;
-	path = path_normalize(e->name, &dotdot);
-	if (!path)
-		return -1;
+	path_normalize_into(e->name, path, &dotdot);
 	i = pathmap_get(&img->paths, path);
-	if (i < 0)
-		return append(img, e, path);
-	free(path);
+	if (i < 0) {
+		key = strdup(path);
+		return key ? append(img, e, key) : -1;
+	}
 	old = &img->entries.v[i];
 	if (old->source == source && dups_are_errors) {
 		diag_error(d, &e->loc, "'%s' is already defined at %s:%u", e->name,

@@ -11,11 +11,17 @@
 char *path_normalize(const char *name, int *dotdot)
 {
 	char *out = malloc(strlen(name) + 1);
+
+	if (out)
+		path_normalize_into(name, out, dotdot);
+	return out;
+}
+
+size_t path_normalize_into(const char *name, char *out, int *dotdot)
+{
 	size_t n = 0;
 
 	*dotdot = 0;
-	if (!out)
-		return NULL;
 	while (*name) {
 		size_t len = strcspn(name, "/");
 
@@ -31,7 +37,7 @@ char *path_normalize(const char *name, int *dotdot)
 		name += strspn(name, "/");
 	}
 	out[n] = '\0';
-	return out;
+	return n;
 }
 
 int path_cut_to_parent(char *path)

@@ -28,9 +28,13 @@ struct pathmap {
 #define PATHMAP_INIT { NULL, 0, 0 }
 
 /*
- * The normal form of @name, in a new string ("" is the root); NULL when
- * out of memory.  *@dotdot is set when a component is "..".
+ * The normal form of @name into @out, which has room for strlen(@name) + 1
+ * bytes ("" is the root); returns its length.  *@dotdot is set when a
+ * component is "..".
  */
+size_t path_normalize_into(const char *name, char *out, int *dotdot);
+
+/* The same in a new string; NULL when out of memory. */
 char *path_normalize(const char *name, int *dotdot);
 
 /* The parent of a normal-form path, cut in place; 0 for top-level paths. */

@@ -57,9 +57,11 @@ stub() {
 	err=$(cat stub.err)
 }
 
-# argv WORD...: what the stand-in prints when given exactly those words.
+# argv WORD...: what the stand-in prints when the script passes those words
+# (always after "-z none": the kernel's script writes plain cpio whatever
+# the output is called).
 argv() {
-	printf '<%s>\n' "$@"
+	printf '<%s>\n' -z none "$@"
 }
 
 stub -h
@@ -114,7 +116,7 @@ chmod +x where/bin/gen_init_cpio where/usr/gen_init_cpio
 is "$(cd where && env -u GEN_INIT_CPIO dash bin/gen_initramfs.sh x)" next \
 	"gen_init_cpio next to the script comes first"
 is "$(cd where && GEN_INIT_CPIO=$T/stub/gen_init_cpio dash bin/gen_initramfs.sh x)" \
-	"<x>" "GEN_INIT_CPIO overrides it"
+	"$(argv x)" "GEN_INIT_CPIO overrides it"
 rm where/bin/gen_init_cpio
 is "$(cd where && env -u GEN_INIT_CPIO dash bin/gen_initramfs.sh x)" usr \
 	"then usr/gen_init_cpio"

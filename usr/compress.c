@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,9 +66,12 @@ int compression_parse(const char *arg, struct compression *c)
 	c->level = c->method->default_level;
 	if (!colon)
 		return 0;
+	/* Digits only: no sign, no blanks. */
+	if (colon[1] < '0' || colon[1] > '9')
+		return -1;
 	errno = 0;
 	level = strtol(colon + 1, &end, 10);
-	if (!colon[1] || *end || errno || level < c->method->min_level ||
+	if (*end || errno || level < c->method->min_level ||
 	    level > c->method->max_level)
 		return -1;
 	c->level = (int)level;
@@ -165,23 +169,61 @@ static void compress_argv(const struct compression *c, char level[16],
 	argv[n] = NULL;
 }
 
+/*
+ * The environment for a compressor: ours, less the variables through which
+ * these programs take options (GZIP=--rsyncable, XZ_OPT=-e, ...), which
+ * would make the bytes depend on the caller's environment.
+ */
+static char **compressor_environ(void)
+{
+	static const char *const drop[] = {
+		"GZIP=", "XZ_OPT=", "XZ_DEFAULTS=", "BZIP=", "BZIP2=", "LZOP=",
+		"ZSTD_CLEVEL=", "ZSTD_NBTHREADS=", "LZ4_CLEVEL=",
+	};
+	size_t n = 0, k = 0, i;
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = malloc((n + 1) * sizeof(*env));
+	if (!env)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < sizeof(drop) / sizeof(drop[0]); j++)
+			if (!strncmp(environ[i], drop[j], strlen(drop[j])))
+				break;
+		if (j == sizeof(drop) / sizeof(drop[0]))
+			env[k++] = environ[i];
+	}
+	env[k] = NULL;
+	return env;
+}
+
 int compressor_start(struct compressor *z, const struct compression *c)
 {
 	posix_spawn_file_actions_t fa;
 	char level[16], xz_opt[48];
 	const char *argv[10];
 	int in[2], out[2], rc;
+	char **env = compressor_environ();
 
 	memset(z, 0, sizeof(*z));
 	z->c = c;
-	z->in = z->out = -1;
+	z->in = z->out = z->in_read_end = -1;
+	if (!env)
+		return -ENOMEM;
 	z->fixing = !strcmp(c->method->name, "lzo");
-	if (pipe2(in, O_CLOEXEC))
+	if (pipe2(in, O_CLOEXEC)) {
+		free(env);
 		return -errno;
+	}
 	if (pipe2(out, O_CLOEXEC)) {
 		rc = -errno;
 		close(in[0]);
 		close(in[1]);
+		free(env);
 		return rc;
 	}
 	compress_argv(c, level, xz_opt, argv);
@@ -189,15 +231,22 @@ int compressor_start(struct compressor *z, const struct compression *c)
 	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
 	rc = posix_spawnp(&z->pid, argv[0], &fa, NULL, (char *const *)argv,
-			  environ);
+			  env);
 	posix_spawn_file_actions_destroy(&fa);
-	close(in[0]);
+	free(env);
 	close(out[1]);
 	if (rc) {
+		close(in[0]);
 		close(in[1]);
 		close(out[0]);
 		return -rc;
 	}
+	/*
+	 * Keeping the read end of its input tells, once it has exited,
+	 * whether it left input unread.  Its death still shows: its output
+	 * ends, which the sink watches while feeding it.
+	 */
+	z->in_read_end = in[0];
 	z->in = in[1];
 	z->out = out[0];
 	return 0;
@@ -287,9 +336,9 @@ int compressor_output(struct compressor *z, const unsigned char *buf,
 	return rc ? rc : emit(ctx, buf + take, len - take);
 }
 
-int compressor_wait(struct compressor *z)
+int compressor_wait(struct compressor *z, bool *unread)
 {
-	int status;
+	int status, left = 0;
 
 	if (z->in >= 0)
 		close(z->in);
@@ -299,6 +348,14 @@ int compressor_wait(struct compressor *z)
 	while (waitpid(z->pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -SIGCHLD;
+	if (z->in_read_end >= 0) {
+		if (ioctl(z->in_read_end, FIONREAD, &left))
+			left = 0;
+		close(z->in_read_end);
+		z->in_read_end = -1;
+	}
+	if (unread)
+		*unread = left > 0;
 	if (WIFSIGNALED(status))
 		return -WTERMSIG(status);
 	return WEXITSTATUS(status);

@@ -58,6 +58,7 @@ struct compressor {
 	pid_t pid;
 	int in;
 	int out;
+	int in_read_end;	/* kept, to see what it left unread */
 	bool fixing;		/* lzop: header still being held back */
 	size_t held;
 	unsigned char header[512];
@@ -80,9 +81,10 @@ int compressor_output(struct compressor *z, const unsigned char *buf,
 
 /*
  * Wait for the compressor to end (its input must be closed).  Returns 0,
- * or a positive exit status, or -signal.
+ * or a positive exit status, or -signal.  *@unread (if not NULL) is set
+ * when it ended without reading all of its input.
  */
-int compressor_wait(struct compressor *z);
+int compressor_wait(struct compressor *z, bool *unread);
 
 /* The program's name, for messages. */
 const char *compressor_program(const struct compression *c);

@@ -135,6 +135,9 @@ static const char usage_text[] =
 "\n"
 "See gen_init_cpio(1).\n";
 
+static const char bad_compression[] =
+	"compression '%s' is not one of gzip, zstd, xz, lzma, bzip2, lz4, lzo, none (with a valid :level)";
+
 /* A decimal number within 0..UINT32_MAX, nothing else. */
 static int parse_u32_decimal(const char *s, uint32_t *out)
 {
@@ -251,9 +254,7 @@ static int parse_option(int opt, struct options *o, struct diag *d)
 		return 0;
 	case 'z':
 		if (compression_parse(optarg, &o->comp)) {
-			diag_error(d, NULL,
-				   "compression '%s' is not one of gzip, zstd, xz, lzma, bzip2, lz4, lzo, none (with a valid :level)",
-				   optarg);
+			diag_error(d, NULL, bad_compression, optarg);
 			return -1;
 		}
 		o->have_comp = true;
@@ -446,12 +447,15 @@ static int on_segment(void *ctx, const char *method, const struct srcloc *loc,
 	struct build *b = ctx;
 	struct compression c = b->o->comp;
 
+	if (strcmp(b->members[b->nmembers - 1].what, "main")) {
+		diag_error(b->d, loc,
+			   "'segment' in an --early source: early members are single and uncompressed");
+		return 0;
+	}
 	if (merge_list_part(b, so_far))
 		return -1;
 	if (method && compression_parse(method, &c)) {
-		diag_error(b->d, loc,
-			   "compression '%s' is not one of gzip, zstd, xz, lzma, bzip2, lz4, lzo, none (with a valid :level)",
-			   method);
+		diag_error(b->d, loc, bad_compression, method);
 		c = b->o->comp;
 	}
 	return add_member(b, "main", &c, loc);

@@ -137,6 +137,9 @@ fi
 if [ -n "$secs" ]; then
 	set -- -t "$secs" "$@"
 fi
+# The kernel's script writes plain cpio whatever the output is called (its
+# usr/Makefile compresses afterwards): no compression from a ".gz" name.
+set -- -z none "$@"
 
 find_gen_init_cpio
 exec "$gen" "$@"

@@ -52,6 +52,10 @@ static char **list_blobs(const char *dir, const char *suffix, size_t *n)
 		if (de->d_name[0] == '.' || len < sl ||
 		    strcmp(de->d_name + len - sl, suffix))
 			continue;
+		/* Blobs are files; a subdirectory (or worse) is not one. */
+		if (de->d_type != DT_REG && de->d_type != DT_LNK &&
+		    de->d_type != DT_UNKNOWN)
+			continue;
 		bigger = realloc(v, (*n + 2) * sizeof(*v));
 		if (!bigger)
 			break;
@@ -168,7 +172,16 @@ int microcode_read(const char *dir, struct entry_list *out,
 		   struct deplist *deps, int *fd, struct diag *d)
 {
 	struct srcloc loc = { .file = dir };
+	struct stat st;
 	size_t before, i;
+	int err;
+
+	err = stat(dir, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+	if (err) {
+		diag_error(d, &loc, "cannot read the firmware directory: %s",
+			   strerror(err));
+		return -1;
+	}
 
 	*fd = open(getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
 		   O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
@@ -220,11 +233,15 @@ static void check_entry(const struct member *m, const struct entry *e,
 		diag_error(d, &e->loc,
 			   "early microcode '%s' must be named '%s' exactly: the early loader compares names byte for byte",
 			   e->name, path);
-	else if (e->node->type == ENTRY_FILE && strcmp(base, "GenuineIntel.bin") &&
+	else if (e->node->type != ENTRY_DIR && strcmp(base, "GenuineIntel.bin") &&
 		 strcmp(base, "AuthenticAMD.bin"))
 		diag_error(d, &e->loc,
 			   "'%s': the early loader reads only %sGenuineIntel.bin and %sAuthenticAMD.bin",
 			   e->name, prefix, prefix);
+	else if (e->node->type != ENTRY_DIR && e->node->type != ENTRY_FILE)
+		diag_error(d, &e->loc,
+			   "early microcode '%s' is a %s; the early loader reads only regular files",
+			   e->name, entry_type_name(e->node->type));
 out:
 	free(path);
 }

@@ -171,7 +171,8 @@ static int put_out(void *ctx, const void *p, size_t n)
 /* Reap the compressor; 0, or -ECHILD with how it failed noted. */
 static int compressor_end(struct sink *s, bool early)
 {
-	int status = compressor_wait(s->z);
+	bool unread = false;
+	int status = compressor_wait(s->z, &unread);
 
 	free(s->z);
 	s->z = NULL;
@@ -181,7 +182,7 @@ static int compressor_end(struct sink *s, bool early)
 	} else if (status < 0) {
 		s->zfail = Z_SIGNAL;
 		s->zcode = -status;
-	} else if (early) {
+	} else if (early || unread) {
 		s->zfail = Z_STOPPED;	/* it ended before its input did */
 	} else if (s->out_offset == s->zstart) {
 		s->zfail = Z_EMPTY;	/* no compressor writes nothing */
@@ -441,7 +442,7 @@ int sink_end_member(struct sink *s)
 	if (!rc && s->z->fixing)
 		rc = -EPROTO;	/* it wrote less than its own header */
 	if (rc) {
-		compressor_wait(s->z);
+		compressor_wait(s->z, NULL);
 		free(s->z);
 		s->z = NULL;
 	} else {
@@ -544,7 +545,7 @@ void sink_abort(struct sink *s)
 {
 	if (s->z) {
 		kill(s->z->pid, SIGTERM);
-		compressor_wait(s->z);
+		compressor_wait(s->z, NULL);
 		free(s->z);
 		s->z = NULL;
 	}

@@ -428,6 +428,9 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 		default:
 			rc = write_node(&w, &l->v[i]);
 		}
+		if (!rc && !dry && opts->progress)
+			progress_entry(opts->progress, l->v[i].name,
+				       out->out_offset + out->len);
 	}
 	if (!rc)
 		rc = write_trailer(&w);

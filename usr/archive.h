@@ -18,6 +18,7 @@
 #include "cpio.h"
 #include "diag.h"
 #include "entry.h"
+#include "progress.h"
 #include "sink.h"
 
 /* Where each entry's mtime comes from. */
@@ -33,6 +34,7 @@ enum mtime_files {
  * this to each node before the writer runs.
  */
 struct archive_opts {
+	struct progress *progress;	/* -v and the progress line, or NULL */
 	enum cpio_format format;
 	uint32_t data_align;		/* -a: 0, or a power of two >= 4 */
 	uint32_t mtime_base;		/* the mtime of entries without one */

@@ -30,7 +30,7 @@
  *	sink.c     bytes           -> standard output or an atomic file
  *
  * and every problem goes to diag.c, which prints it with its location.
- * This file holds the command line and nothing else.
+ * This file holds the command line and nothing else (progress.c: -v).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -85,6 +85,7 @@ struct options {
 	bool have_timestamp;
 	uint32_t timestamp;
 	bool do_fsync;
+	bool verbose;			/* -v */
 	struct archive_opts archive;
 };
 
@@ -129,6 +130,7 @@ static const char usage_text[] =
 "  -u <uid>         in directory sources that follow, files of <uid> become\n"
 "                   root's; 'squash': every file; -1: the current user\n"
 "  -g <gid>         the same for groups\n"
+"  -v               name each entry on standard error as it is written\n"
 "  --no-fsync       do not flush the output to disk before finishing\n"
 "  --werror         treat warnings as errors\n"
 "  -h, --help       show this help;  --version  show the version\n"
@@ -221,6 +223,9 @@ static int parse_option(int opt, struct options *o, struct diag *d)
 		return 0;
 	case 'c':
 		o->archive.format = CPIO_CRC;
+		return 0;
+	case 'v':
+		o->verbose = true;
 		return 0;
 	case 'o':
 		o->output = optarg;
@@ -315,7 +320,7 @@ static int parse_command_line(int argc, char **argv, struct options *o,
 {
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "-t:co:a:l:u:g:z:h", long_options,
+	while ((opt = getopt_long(argc, argv, "-t:co:a:l:u:g:z:vh", long_options,
 				  NULL)) != -1) {
 		if (opt == 'h') {
 			fputs(usage_text, stdout);
@@ -627,7 +632,9 @@ static int write_image(struct build *b)
 	}
 	if (open_output(b->o, &out, b->d))
 		return -1;
-	if (write_members(b, &out, false))
+	rc = write_members(b, &out, false);
+	progress_done(b->o->archive.progress);
+	if (rc)
 		goto fail;
 	rc = sink_commit(&out);
 	if (!rc)
@@ -685,12 +692,15 @@ int main(int argc, char **argv)
 {
 	struct options o = { .do_fsync = true };
 	struct diag d = DIAG_INIT(PROG);
+	struct progress progress;
 	int status = parse_command_line(argc, argv, &o, &d);
 
 	if (status == EXIT_OK && !o.have_comp && o.output)
 		o.comp.method = method_for_suffix(o.output);
 	if (o.comp.method && !o.have_comp)
 		o.comp.level = o.comp.method->default_level;
+	progress_init(&progress, o.verbose);
+	o.archive.progress = &progress;
 	if (status == EXIT_OK && choose_mtimes(&o, &d) == 0)
 		build(&o, &d);
 	free(o.sources);

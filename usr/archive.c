@@ -14,11 +14,12 @@
 #define FIRST_INO 721
 
 /*
- * Files up to this size are read whole into memory and go out through the
- * sink's buffer with the headers around them: three system calls a file
+ * Files up to this size are read whole, straight into the sink's buffer,
+ * and go out with the headers around them: three system calls a file
  * (open, read, close) instead of a write of the buffered header plus a
  * copy_file_range() each, which is what makes trees of many small files
- * fast.  Larger files are copied in the kernel.
+ * fast.  Larger files are copied in the kernel.  (It must leave room in
+ * the sink's buffer for a header and a name of PATH_MAX.)
  */
 #define SMALL_FILE (64 * 1024)
 
@@ -27,7 +28,6 @@ struct writer {
 	const struct archive_opts *opts;
 	bool dry;
 	struct diag *d;
-	unsigned char *small;	/* SMALL_FILE + 1 bytes */
 };
 
 static int report_write_error(struct writer *w, const struct entry *e, int rc)
@@ -59,6 +59,14 @@ static void number_nodes(struct entry_list *l)
 	}
 }
 
+/* The fields every entry's header has alike, as the kernel's tool writes. */
+static void fill_header(struct cpio_header *h, size_t namelen, uint32_t name_pad)
+{
+	h->devmajor = 3;
+	h->devminor = 1;
+	h->namesize = (uint32_t)namelen + name_pad;
+}
+
 /* Header, name and the padding after it; @name_pad overrides the 4-pad. */
 static int put_header_name(struct writer *w, struct cpio_header *h,
 			   const char *name, uint32_t name_pad)
@@ -67,9 +75,7 @@ static int put_header_name(struct writer *w, struct cpio_header *h,
 	char hdr[CPIO_HDR_LEN];
 	int rc;
 
-	h->devmajor = 3;
-	h->devminor = 1;
-	h->namesize = (uint32_t)len + name_pad;
+	fill_header(h, len, name_pad);
 	cpio_encode_header(hdr, w->opts->format, h);
 	rc = sink_write(w->out, hdr, sizeof(hdr));
 	if (!rc)
@@ -219,7 +225,8 @@ static int data_fd(struct writer *w, const struct entry *e)
  * Read a small file whole.  Asking for one byte more than its size tells,
  * in the same call, whether it grew; a short read whether it shrank.
  */
-static int read_small(struct writer *w, const struct entry *e)
+static int read_small(struct writer *w, const struct entry *e,
+		      unsigned char *dst)
 {
 	const struct node *n = e->node;
 	uint64_t got = 0;
@@ -233,7 +240,7 @@ static int read_small(struct writer *w, const struct entry *e)
 	}
 	for (;;) {
 		size_t want = n->size + 1 - got;
-		ssize_t r = read(fd, w->small + got, want);
+		ssize_t r = read(fd, dst + got, want);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -270,24 +277,42 @@ static bool is_small(const struct writer *w, const struct node *n)
 	       !(w->opts->data_align && n->size > w->opts->data_align);
 }
 
+/*
+ * A small file goes out with its header in one piece of the sink's
+ * buffer: the data is read straight into place (one copy fewer), then the
+ * header, which needs the size and checksum, is written in front of it.
+ */
 static int write_small_file(struct writer *w, const struct entry *e,
 			    struct cpio_header *h)
 {
 	const struct node *n = e->node;
+	size_t namelen = strlen(e->name) + 1, head = CPIO_HDR_LEN + namelen;
+	size_t pad = cpio_pad(w->out->offset + head, 4);
+	unsigned char *p, *data;
 	uint64_t i;
 	int rc;
 
-	if (!w->dry && read_small(w, e))
-		return -1;
 	h->filesize = (uint32_t)n->size;
-	if (w->opts->format == CPIO_CRC && !w->dry)
+	if (w->dry) {
+		rc = put_header_name(w, h, e->name, 0);
+		return rc ? rc : sink_zeros(w->out, n->size +
+					    cpio_pad(n->size + w->out->offset, 4));
+	}
+	rc = sink_reserve(w->out, head + pad + n->size + 1, &p);
+	if (rc)
+		return report_write_error(w, e, rc);
+	data = p + head + pad;
+	if (read_small(w, e, data))
+		return -1;
+	if (w->opts->format == CPIO_CRC)
 		for (i = 0; i < n->size; i++)
-			h->check += w->small[i];
-	rc = put_header_name(w, h, e->name, 0);
-	if (!rc)
-		rc = sink_write(w->out, w->small, n->size);
-	if (!rc)
-		rc = sink_zeros(w->out, cpio_pad(w->out->offset, 4));
+			h->check += data[i];
+	fill_header(h, namelen, 0);
+	cpio_encode_header((char *)p, w->opts->format, h);
+	memcpy(p + CPIO_HDR_LEN, e->name, namelen);
+	memset(p + head, 0, pad);
+	sink_advance(w->out, head + pad + n->size);
+	rc = sink_zeros(w->out, cpio_pad(w->out->offset, 4));
 	return rc ? report_write_error(w, e, rc) : 0;
 }
 
@@ -411,11 +436,7 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 	size_t i;
 	int rc = 0;
 
-	w.small = malloc(SMALL_FILE + 1);
-	if (!w.small) {
-		diag_error(d, NULL, "out of memory");
-		return -1;
-	}
+
 	number_nodes(l);
 	for (i = 0; i < l->len && !rc; i++) {
 		switch (l->v[i].node->type) {
@@ -434,6 +455,5 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 	}
 	if (!rc)
 		rc = write_trailer(&w);
-	free(w.small);
 	return rc;
 }

@@ -280,6 +280,24 @@ int sink_write(struct sink *s, const void *p, size_t n)
 	return 0;
 }
 
+int sink_reserve(struct sink *s, size_t n, unsigned char **p)
+{
+	int rc = 0;
+
+	if (n > SINK_BUF_SIZE)
+		return -EINVAL;
+	if (s->len + n > SINK_BUF_SIZE)
+		rc = sink_flush(s);
+	*p = (unsigned char *)s->buf + s->len;
+	return rc;
+}
+
+void sink_advance(struct sink *s, size_t n)
+{
+	s->len += n;
+	s->offset += n;
+}
+
 int sink_zeros(struct sink *s, size_t n)
 {
 	if (s->discard) {

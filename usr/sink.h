@@ -85,6 +85,15 @@ void sink_open_null(struct sink *s);
 int sink_open_path(struct sink *s, const char *path, bool do_fsync);
 
 int sink_write(struct sink *s, const void *p, size_t n);
+
+/*
+ * Room for @n bytes (at most SINK_BUF_SIZE) at the end of the buffer,
+ * flushing it first if need be: *@p points there, for a caller that reads
+ * a file straight into the output.  The bytes count once sink_advance()
+ * says how many were filled.
+ */
+int sink_reserve(struct sink *s, size_t n, unsigned char **p);
+void sink_advance(struct sink *s, size_t n);
 int sink_zeros(struct sink *s, size_t n);
 
 /*

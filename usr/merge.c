@@ -15,8 +15,8 @@ static void entry_free(struct entry *e)
 	node_put(e->node);
 }
 
-/* Append @e, moved; its path @path is handed to the map. */
-static int append(struct image *img, struct entry *e, char *path)
+/* Append @e, moved (the map already has its path). */
+static int append(struct image *img, struct entry *e)
 {
 	struct entry_list *l = &img->entries;
 
@@ -24,17 +24,12 @@ static int append(struct image *img, struct entry *e, char *path)
 		size_t cap = l->cap ? 2 * l->cap : 1024;
 		struct entry *v = realloc(l->v, cap * sizeof(*v));
 
-		if (!v) {
-			free(path);
+		if (!v)
 			return -1;
-		}
 		l->v = v;
 		l->cap = cap;
 	}
-	l->v[l->len] = *e;
-	if (pathmap_put(&img->paths, path, l->len))
-		return -1;
-	l->len++;
+	l->v[l->len++] = *e;
 	return 0;
 }
 
@@ -45,18 +40,17 @@ static int merge_entry(struct image *img, struct entry *e, unsigned int source,
 	char path[CPIO_PATH_MAX];	/* check_name() saw to the length */
 	struct entry *old;
 	int dotdot;
-	char *key;
 	long i;
 
 	e->source = source;
 	if (!check_name(e, d))
 		goto drop;
 	path_normalize_into(e->name, path, &dotdot);
-	i = pathmap_get(&img->paths, path);
-	if (i < 0) {
-		key = strdup(path);
-		return key ? append(img, e, key) : -1;
-	}
+	i = pathmap_get_or_put(&img->paths, path, img->entries.len);
+	if (i == -1)
+		return append(img, e);
+	if (i < 0)
+		return -1;
 	old = &img->entries.v[i];
 	if (old->source == source && dups_are_errors) {
 		diag_error(d, &e->loc, "'%s' is already defined at %s:%u", e->name,

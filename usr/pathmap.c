@@ -61,11 +61,13 @@ static uint64_t hash_path(const char *s)
 	return h;
 }
 
-static struct pathmap_slot *find_slot(const struct pathmap *m, const char *path)
+static struct pathmap_slot *find_slot(const struct pathmap *m, const char *path,
+				      uint64_t hash)
 {
-	size_t i = (size_t)hash_path(path) & (m->cap - 1);
+	size_t i = (size_t)(hash ^ hash >> 32) & (m->cap - 1);
 
-	while (m->slot[i].path && strcmp(m->slot[i].path, path))
+	while (m->slot[i].path &&
+	       (m->slot[i].hash != hash || strcmp(m->slot[i].path, path)))
 		i = (i + 1) & (m->cap - 1);
 	return &m->slot[i];
 }
@@ -80,7 +82,8 @@ static int grow(struct pathmap *m)
 		return -1;
 	for (i = 0; i < m->cap; i++)
 		if (m->slot[i].path)
-			*find_slot(&bigger, m->slot[i].path) = m->slot[i];
+			*find_slot(&bigger, m->slot[i].path, m->slot[i].hash) =
+				m->slot[i];
 	bigger.used = m->used;
 	free(m->slot);
 	*m = bigger;
@@ -93,27 +96,27 @@ long pathmap_get(const struct pathmap *m, const char *path)
 
 	if (!m->cap)
 		return -1;
-	s = find_slot(m, path);
+	s = find_slot(m, path, hash_path(path));
 	return s->path ? (long)s->index : -1;
 }
 
-int pathmap_put(struct pathmap *m, char *path, size_t index)
+long pathmap_get_or_put(struct pathmap *m, const char *path, size_t index)
 {
+	uint64_t hash = hash_path(path);
 	struct pathmap_slot *s;
 
-	if (2 * (m->used + 1) > m->cap && grow(m)) {
-		free(path);
-		return -1;
-	}
-	s = find_slot(m, path);
-	if (s->path) {
-		free(path);
-	} else {
-		s->path = path;
-		m->used++;
-	}
+	if (2 * (m->used + 1) > m->cap && grow(m))
+		return -2;
+	s = find_slot(m, path, hash);
+	if (s->path)
+		return (long)s->index;
+	s->path = strdup(path);
+	if (!s->path)
+		return -2;
+	s->hash = hash;
 	s->index = index;
-	return 0;
+	m->used++;
+	return -1;
 }
 
 void pathmap_release(struct pathmap *m)

@@ -13,10 +13,12 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct pathmap_slot {
 	char *path;	/* normal form; NULL when the slot is free */
 	size_t index;
+	uint64_t hash;	/* of path, so probes and growth rarely compare */
 };
 
 struct pathmap {
@@ -44,11 +46,10 @@ int path_cut_to_parent(char *path);
 long pathmap_get(const struct pathmap *m, const char *path);
 
 /*
- * Store @index for @path, taking ownership of @path (freed if the path was
- * already there, whose index is then replaced).  Returns 0 or -1 (no
- * memory; @path is freed).
+ * The index stored for @path if there is one; else store a copy of @path
+ * with @index and return -1.  -2 when out of memory.
  */
-int pathmap_put(struct pathmap *m, char *path, size_t index);
+long pathmap_get_or_put(struct pathmap *m, const char *path, size_t index);
 
 void pathmap_release(struct pathmap *m);
 

@@ -116,7 +116,8 @@ static int open_unchanged(struct writer *w, const struct entry *e)
 {
 	const struct node *n = e->node;
 	struct stat st;
-	int fd = open(n->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd = openat(n->fd, n->at_path,
+			O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0) {
 		diag_error(w->d, &e->loc, "cannot open '%s': %s", n->path,
@@ -231,7 +232,8 @@ static int read_small(struct writer *w, const struct entry *e,
 	const struct node *n = e->node;
 	uint64_t got = 0;
 	int err = 0;
-	int fd = open(n->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd = openat(n->fd, n->at_path,
+			O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0) {
 		diag_error(w->d, &e->loc, "cannot open '%s': %s", n->path,

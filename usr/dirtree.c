@@ -270,6 +270,8 @@ static int file_node(struct walk *w, const struct rec *r, struct node *n)
 	n->path = join_path(w->root, r->rel);
 	if (!n->path)
 		return -1;
+	n->fd = w->rootfd;
+	n->at_path = n->path + strlen(w->root) + 1;
 	n->data = DATA_PATH;
 	n->size = r->size;
 	n->dev = r->dev;
@@ -380,7 +382,8 @@ static int make_entries(struct walk *w, const char *root,
 }
 
 int dirtree_read(const char *root, const struct idmap *ids,
-		 struct entry_list *out, struct deplist *deps, struct diag *d)
+		 struct entry_list *out, struct deplist *deps, int *fd,
+		 struct diag *d)
 {
 	struct walk w = { .d = d, .check_access = geteuid() != 0 };
 	struct srcloc loc = { .file = root };
@@ -397,6 +400,7 @@ int dirtree_read(const char *root, const struct idmap *ids,
 	}
 	w.root = trimmed;
 	w.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	*fd = -1;
 	if (w.rootfd < 0) {
 		diag_error(d, &loc, "cannot read directory: %s", strerror(errno));
 		free(trimmed);
@@ -416,7 +420,7 @@ out:
 	for (i = 0; i < w.len; i++)
 		free(w.v[i].rel);
 	free(w.v);
-	close(w.rootfd);
+	*fd = w.rootfd;		/* files are opened from it when written */
 	free(trimmed);
 	return rc;
 }

@@ -42,10 +42,13 @@ struct idmap {
 
 /*
  * Append the entries of the tree at @root to @out, and its paths to @deps
- * (may be NULL).  Problems are reported through @d, located by path.
- * Returns 0, or -1 when the tree could not be read at all.
+ * (may be NULL).  *@fd receives the tree's top directory, from which its
+ * files are opened when they are written; the caller closes it after.
+ * Problems are reported through @d, located by path.  Returns 0, or -1
+ * when the tree could not be read at all.
  */
 int dirtree_read(const char *root, const struct idmap *ids,
-		 struct entry_list *out, struct deplist *deps, struct diag *d);
+		 struct entry_list *out, struct deplist *deps, int *fd,
+		 struct diag *d);
 
 #endif

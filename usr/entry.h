@@ -45,7 +45,9 @@ enum entry_type {
 /* Where a regular file's bytes come from. */
 enum data_kind {
 	DATA_NONE,	/* no data: not a file, or an empty one */
-	DATA_PATH,	/* a file on the build machine, opened when written */
+	DATA_PATH,	/* a file on the build machine, opened when written
+			   (openat(fd, at_path): a directory source's files
+			   are opened from its top, not from /) */
 	DATA_FD,	/* a range of an open file (an input archive) */
 };
 
@@ -61,8 +63,9 @@ struct node {
 	char *target;		/* ENTRY_SLINK */
 
 	enum data_kind data;
-	char *path;		/* DATA_PATH */
-	int fd;			/* DATA_FD, not owned */
+	char *path;		/* DATA_PATH, as messages name it */
+	const char *at_path;	/* DATA_PATH, relative to fd (within path) */
+	int fd;			/* DATA_FD; DATA_PATH: a directory; not owned */
 	uint64_t offset;	/* DATA_FD */
 	uint64_t size;
 	uint32_t data_align;	/* at least this alignment for the data */

@@ -498,7 +498,9 @@ static int read_source(struct build *b, const char *path,
 
 	switch (source_kind(path)) {
 	case SOURCE_DIR:
-		rc = dirtree_read(path, ids, &src, deps_of(b), b->d);
+		rc = dirtree_read(path, ids, &src, deps_of(b), &fd, b->d);
+		if (fd >= 0 && keep_fd(b, fd))
+			rc = -1;
 		break;
 	case SOURCE_ARCHIVE:
 		rc = cpioread_source(path, &src, deps_of(b), &fd, b->d);

@@ -11,6 +11,7 @@
  * message that quotes it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -253,6 +254,8 @@ static int parse_file(struct parse *p, char **f)
 		rc = -1;
 	}
 	p->node->data = DATA_PATH;
+	p->node->fd = AT_FDCWD;
+	p->node->at_path = p->node->path;
 	return rc;
 }
 

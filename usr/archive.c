@@ -109,6 +109,22 @@ static int sum_data(int fd, uint64_t offset, uint64_t size, uint32_t *sum)
 }
 
 /*
+ * Open a file's data for reading.  O_NONBLOCK: should the path have become
+ * a FIFO since the checks, never hang on it.
+ */
+static int open_path(struct writer *w, const struct entry *e)
+{
+	const struct node *n = e->node;
+	int fd = openat(n->fd, n->at_path,
+			O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		diag_error(w->d, &e->loc, "cannot open '%s': %s", n->path,
+			   strerror(errno));
+	return fd;
+}
+
+/*
  * Open a file's path again for copying and make sure it is still the
  * file the checks looked at: same inode, same size.
  */
@@ -116,14 +132,10 @@ static int open_unchanged(struct writer *w, const struct entry *e)
 {
 	const struct node *n = e->node;
 	struct stat st;
-	int fd = openat(n->fd, n->at_path,
-			O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd = open_path(w, e);
 
-	if (fd < 0) {
-		diag_error(w->d, &e->loc, "cannot open '%s': %s", n->path,
-			   strerror(errno));
+	if (fd < 0)
 		return -1;
-	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_dev != n->dev ||
 	    st.st_ino != n->ino) {
 		diag_error(w->d, &e->loc, "'%s' was replaced while being archived",
@@ -232,14 +244,10 @@ static int read_small(struct writer *w, const struct entry *e,
 	const struct node *n = e->node;
 	uint64_t got = 0;
 	int err = 0;
-	int fd = openat(n->fd, n->at_path,
-			O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd = open_path(w, e);
 
-	if (fd < 0) {
-		diag_error(w->d, &e->loc, "cannot open '%s': %s", n->path,
-			   strerror(errno));
+	if (fd < 0)
 		return -1;
-	}
 	for (;;) {
 		size_t want = n->size + 1 - got;
 		ssize_t r = read(fd, dst + got, want);

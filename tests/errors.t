@@ -155,8 +155,20 @@ if [ "$(id -u)" -ne 0 ]; then
 file /x unreadable 0644 0 0
 EOF
 else
-	# root reads anything; refusing a file root can read is not the point.
-	ok 0 "location unreadable # SKIP root can read a mode-000 file"
+	# Root reads anything: ask as nobody, in a directory nobody may use.
+	need setpriv
+	mkdir -m 0777 "$T/nobody"
+	chmod 0755 "$T"
+	: > "$T/nobody/secret" && chmod 000 "$T/nobody/secret"
+	echo "file /x $T/nobody/secret 0644 0 0" > "$T/nobody/list"
+	(cd "$T/nobody" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+		-- "$GEN" -t 0 -o out.cpio list) 2> "$T/nobody/err"
+	status=$?
+	ok $(( status == 1 ? 0 : 1 )) "location unreadable (as nobody): exit status 1"
+	grep -qF "list:1: error: cannot read '$T/nobody/secret': Permission denied" "$T/nobody/err"
+	ok $? "location unreadable (as nobody): located message"
+	[ ! -e "$T/nobody/out.cpio" ]
+	ok $? "location unreadable (as nobody): no output"
 fi
 truncate -s 4294967296 huge
 run_bad "location of 4 GiB" 1 "'huge' is 4294967296 bytes; newc cannot hold files of 4 GiB or more" <<'EOF'

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gen_init_cpio: compile an initramfs spec list into a newc cpio archive.
+ * gen_init_cpio: compile initramfs sources into the bytes the kernel unpacks.
  *
  * The kernel embeds an initramfs, or takes one from the bootloader, as a
  * cpio archive in the "newc" format.  Building one with cpio(1) needs the
@@ -20,29 +20,33 @@
  * Besides spec lists, a source may be a directory (dirtree.c) or an
  * existing archive (cpioread.c); several sources are merged into one
  * image, a later one overriding what an earlier one defined (merge.c).
+ * An image may hold several members (early microcode, --early sources,
+ * `segment` lines), each compressed or not (compress.c).
  *
  * The data flows through one stage per file:
  *
- *	spec.c     spec text       -> entries    (dirtree.c, cpioread.c)
- *	merge.c    entries         -> one image  (check.c: names, files)
- *	check.c    the image       -> parents, mtimes
- *	archive.c  the image       -> newc/crc bytes (cpio.c: the headers)
- *	sink.c     bytes           -> standard output or an atomic file
+ *	spec.c     spec text       -> entries    (dirtree.c, cpioread.c,
+ *						  microcode.c)
+ *	merge.c    entries         -> members    (check.c: names, files)
+ *	check.c    the members     -> parents, mtimes, early microcode
+ *	archive.c  each member     -> newc/crc bytes (cpio.c: the headers)
+ *	sink.c     bytes           -> standard output or an atomic file,
+ *				      through a compressor (compress.c)
  *
  * and every problem goes to diag.c, which prints it with its location.
- * This file holds the command line and nothing else (progress.c: -v).
+ * This file holds the command line and the order of the stages, nothing
+ * else (progress.c: -v and the progress line).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <fcntl.h>
-#include <sys/stat.h>
 
 #include "archive.h"
 #include "check.h"

@@ -109,25 +109,9 @@ check_magic() {
 	esac
 }
 
-# field LOG LABEL: what follows "LABEL: " on the console, CRs removed.
-field() {
-	tr -d '\r' < "$1" | grep -a -o "$2: .*" | head -n 1 | sed "s/^$2: //"
-}
-
 # check_boot IMAGE WHAT: boot IMAGE and check what its /init reports.
 check_boot() {
-	local log=$T/boot-$2.log rc failed=$_tap_failed
-
-	boot_initrd "$1" "$log"
-	rc=$?
-	is "$rc" 0 "$2: QEMU exited by itself, no timeout"
-	tr -d '\r' < "$log" | grep -q 'Initramfs unpacking failed'
-	ok $((!$?)) "$2: the kernel unpacked the image without complaint"
-	tr -d '\r' < "$log" | grep -q '^GIC-BOOT-OK$'
-	ok $? "$2: /init ran and printed its marker"
-	is "$(field "$log" NULL)" "char 1:3 0:0 666" \
-		"$2: /dev/null is c 1:3, 0:0, 0666"
-	[ "$_tap_failed" -eq "$failed" ] || boot_diag "$log"
+	check_busybox_boot "$1" "$2" "$T/boot-$2.log"
 }
 
 # gen ARGS...: the tool from the top of the tree (the spec's locations

@@ -57,7 +57,11 @@
 #include "dirtree.h"
 #include "entry.h"
 #include "merge.h"
+#include "imgdiff.h"
+#include "extract.h"
+#include "listing.h"
 #include "microcode.h"
+#include "verify.h"
 #include "sink.h"
 #include "spec.h"
 
@@ -68,6 +72,16 @@ enum exit_status {
 	EXIT_OK = 0,
 	EXIT_ERROR = 1,		/* bad input, or the archive could not be made */
 	EXIT_USAGE = 2,		/* bad command line */
+};
+
+/* What the program is asked to do: build (the default) or read images. */
+enum read_mode {
+	MODE_BUILD,
+	MODE_LIST,
+	MODE_EXAMINE,
+	MODE_VERIFY,
+	MODE_EXTRACT,
+	MODE_DIFF,
 };
 
 /* A source on the command line, with the -u/-g rules in force there. */
@@ -91,6 +105,9 @@ struct options {
 	bool do_fsync;
 	bool verbose;			/* -v */
 	struct archive_opts archive;
+	enum read_mode mode;		/* --list etc.: read an image instead */
+	const char *extract_dir;	/* --extract */
+	int build_option;		/* the first option only builds use */
 };
 
 static const char usage_text[] =
@@ -201,9 +218,17 @@ static int add_source(struct options *o, const char *path, bool early,
 	return 0;
 }
 
-enum { OPT_NO_FSYNC = 256, OPT_WERROR, OPT_VERSION, OPT_EARLY, OPT_MICROCODE };
+enum {
+	OPT_NO_FSYNC = 256, OPT_WERROR, OPT_VERSION, OPT_EARLY, OPT_MICROCODE,
+	OPT_LIST, OPT_EXAMINE, OPT_VERIFY, OPT_EXTRACT, OPT_DIFF,
+};
 
 static const struct option long_options[] = {
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "examine", no_argument, NULL, OPT_EXAMINE },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "extract", required_argument, NULL, OPT_EXTRACT },
+	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "early", required_argument, NULL, OPT_EARLY },
 	{ "microcode", required_argument, NULL, OPT_MICROCODE },
 	{ "no-fsync", no_argument, NULL, OPT_NO_FSYNC },
@@ -213,9 +238,34 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* --list and friends: one mode only. */
+static int set_mode(struct options *o, enum read_mode mode, struct diag *d)
+{
+	if (o->mode != MODE_BUILD && o->mode != mode) {
+		diag_error(d, NULL, "choose one of --list, --examine, --verify, --extract and --diff");
+		return -1;
+	}
+	o->mode = mode;
+	if (mode == MODE_EXTRACT)
+		o->extract_dir = optarg;
+	return 0;
+}
+
 static int parse_option(int opt, struct options *o, struct diag *d)
 {
+	if (opt != 1 && opt != OPT_WERROR && opt < OPT_LIST && !o->build_option)
+		o->build_option = opt;
 	switch (opt) {
+	case OPT_LIST:
+		return set_mode(o, MODE_LIST, d);
+	case OPT_EXAMINE:
+		return set_mode(o, MODE_EXAMINE, d);
+	case OPT_VERIFY:
+		return set_mode(o, MODE_VERIFY, d);
+	case OPT_EXTRACT:
+		return set_mode(o, MODE_EXTRACT, d);
+	case OPT_DIFF:
+		return set_mode(o, MODE_DIFF, d);
 	case 't':
 		if (parse_u32_decimal(optarg, &o->timestamp)) {
 			diag_error(d, NULL,
@@ -313,6 +363,43 @@ static int choose_mtimes(struct options *o, struct diag *d)
 	return 0;
 }
 
+static const char *const mode_names[] = {
+	[MODE_LIST] = "--list", [MODE_EXAMINE] = "--examine",
+	[MODE_VERIFY] = "--verify", [MODE_EXTRACT] = "--extract",
+	[MODE_DIFF] = "--diff",
+};
+
+/* How the user spelled option @opt, for messages. */
+static const char *option_name(int opt)
+{
+	static char name[32];
+	const struct option *lo;
+
+	snprintf(name, sizeof(name), "-%c", opt);
+	for (lo = long_options; lo->name; lo++)
+		if (lo->val == opt)
+			snprintf(name, sizeof(name), "--%s", lo->name);
+	return name;
+}
+
+/* A reading mode takes images, one (two for --diff), and no build options. */
+static int check_read_mode(const struct options *o, struct diag *d)
+{
+	unsigned int want = o->mode == MODE_DIFF ? 2 : 1;
+
+	if (o->build_option) {
+		diag_error(d, NULL, "%s reads an image: %s is an option for building one",
+			   mode_names[o->mode], option_name(o->build_option));
+		return -1;
+	}
+	if (o->nsources != want) {
+		diag_error(d, NULL, "%s takes %s, got %u", mode_names[o->mode],
+			   want == 2 ? "two images" : "one image", o->nsources);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Returns EXIT_OK, or the exit status to leave with at once (-1: success).
  * Options and sources are taken in order ("-" in the option string), so
@@ -341,6 +428,8 @@ static int parse_command_line(int argc, char **argv, struct options *o,
 	for (; optind < argc; optind++)
 		if (add_source(o, argv[optind], false, d))
 			goto usage;
+	if (o->mode != MODE_BUILD)
+		return check_read_mode(o, d) ? EXIT_USAGE : EXIT_OK;
 	if (!o->nsources) {
 		diag_error(d, NULL,
 			   "no source given (a spec list, a directory or an archive)");
@@ -694,6 +783,39 @@ static void build(const struct options *o, struct diag *d)
 	deplist_release(&b.deps);
 }
 
+/* --list, --examine, --verify, --extract, --diff: read, do not build. */
+static int read_image(const struct options *o, struct diag *d)
+{
+	const char *img = o->sources[0].path;
+	int rc = 0;
+
+	switch (o->mode) {
+	case MODE_LIST:
+		rc = list_image(img, stdout, d);
+		break;
+	case MODE_EXAMINE:
+		rc = examine_image(img, stdout, d);
+		break;
+	case MODE_VERIFY:
+		rc = verify_image(img, stdout, d);
+		break;
+	case MODE_EXTRACT:
+		rc = extract_image(img, o->extract_dir, stdout, d);
+		break;
+	case MODE_DIFF:
+		rc = diff_images(img, o->sources[1].path, stdout, d);
+		break;
+	case MODE_BUILD:
+		break;
+	}
+	if (fflush(stdout) || ferror(stdout))
+		diag_error(d, NULL, "cannot write standard output: %s",
+			   strerror(errno));
+	if (o->mode == MODE_DIFF)	/* as diff(1): 0 same, 1 different, 2 trouble */
+		return diag_failed(d) ? 2 : rc;
+	return rc || diag_failed(d) ? EXIT_ERROR : EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .do_fsync = true };
@@ -707,7 +829,9 @@ int main(int argc, char **argv)
 		o.comp.level = o.comp.method->default_level;
 	progress_init(&progress, o.verbose);
 	o.archive.progress = &progress;
-	if (status == EXIT_OK && choose_mtimes(&o, &d) == 0)
+	if (status == EXIT_OK && o.mode != MODE_BUILD)
+		status = read_image(&o, &d);
+	else if (status == EXIT_OK && choose_mtimes(&o, &d) == 0)
 		build(&o, &d);
 	free(o.sources);
 	if (status)

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef EXTRACT_H
+#define EXTRACT_H
+
+/*
+ * extract: unpack an image into a directory, safely, as any user.
+ *
+ * The image may come from anywhere, so nothing is written outside the
+ * directory: every name is taken apart and walked one component at a
+ * time from the directory, without following symlinks (an entry cannot
+ * plant a symlink and then write through it), and names that are
+ * absolute, contain "..", or name the directory itself are refused.
+ * Hard links stay links; modes and mtimes are applied, owners when run
+ * as root; device nodes are made only as root (FIFOs and sockets by
+ * anyone).  Directory modes and mtimes are applied last, so that a
+ * read-only directory can still be filled.
+ *
+ * Whatever was or was not created, the entries are printed as the spec
+ * list --list prints: the extracted tree plus that list compile, without
+ * root, back to the same archive.
+ */
+
+#include <stdio.h>
+
+#include "diag.h"
+
+/* 0, or -1 (every refused entry reported through @d). */
+int extract_image(const char *path, const char *dir, FILE *out,
+		  struct diag *d);
+
+#endif

@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * imgread.c: walk an image, member by member, entry by entry (imgread.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "imgread.h"
+
+#define IN_BUF (256 * 1024)
+
+/*
+ * The bytes being parsed: the image file itself (read with pread, so a
+ * skip costs nothing), or a decompressor's output (read, skips read too).
+ */
+struct instream {
+	int fd;
+	bool is_pipe;
+	uint64_t pos;		/* stream offset of buf[head] */
+	uint64_t size;		/* file: its size; pipe: unknown (UINT64_MAX) */
+	bool eof;		/* pipe: no more bytes will come */
+	size_t head, tail;
+	unsigned char buf[IN_BUF];
+};
+
+struct img_scan {
+	const char *path;
+	const struct img_visitor *v;
+	unsigned int flags;
+	struct diag *d;
+	struct instream *in;
+	struct img_member m;
+	uint64_t data_left;	/* of the current entry */
+	char where[4200];
+	char name[CPIO_PATH_MAX + 1];
+	char target[CPIO_PATH_MAX + 1];
+};
+
+static size_t in_avail(const struct instream *in)
+{
+	return in->tail - in->head;
+}
+
+/* Make @n (<= IN_BUF) bytes available; fewer only at the end of the input. */
+static int in_fill(struct instream *in, size_t n)
+{
+	if (in_avail(in) >= n)
+		return 0;
+	memmove(in->buf, in->buf + in->head, in_avail(in));
+	in->tail -= in->head;
+	in->head = 0;
+	while (in->tail < n && !in->eof) {
+		ssize_t got;
+
+		if (in->is_pipe)
+			got = read(in->fd, in->buf + in->tail, IN_BUF - in->tail);
+		else
+			got = pread(in->fd, in->buf + in->tail, IN_BUF - in->tail,
+				    (off_t)(in->pos + in->tail));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			in->eof = true;
+		in->tail += (size_t)got;
+	}
+	return 0;
+}
+
+static void in_consume(struct instream *in, size_t n)
+{
+	in->head += n;
+	in->pos += n;
+}
+
+/* Skip @n bytes; returns how many could not be skipped (input too short). */
+static uint64_t in_skip(struct instream *in, uint64_t n)
+{
+	size_t now = in_avail(in) < n ? in_avail(in) : (size_t)n;
+
+	in_consume(in, now);
+	n -= now;
+	if (!n)
+		return 0;
+	if (!in->is_pipe) {
+		uint64_t room = in->size > in->pos ? in->size - in->pos : 0;
+		uint64_t step = n < room ? n : room;
+
+		in->head = in->tail = 0;
+		in->pos += step;
+		return n - step;
+	}
+	while (n) {
+		if (in_fill(in, 1) || !in_avail(in))
+			return n;
+		now = in_avail(in) < n ? in_avail(in) : (size_t)n;
+		in_consume(in, now);
+		n -= now;
+	}
+	return 0;
+}
+
+/* Skip zero bytes; false at the end of the input. */
+static bool in_skip_zeros(struct instream *in)
+{
+	for (;;) {
+		unsigned char *p, *end;
+
+		if (in_fill(in, 1) || !in_avail(in))
+			return false;
+		p = in->buf + in->head;
+		end = in->buf + in->tail;
+		while (p < end && !*p)
+			p++;
+		in_consume(in, (size_t)(p - (in->buf + in->head)));
+		if (p < end)
+			return true;
+	}
+}
+
+const char *img_where(const struct img_scan *s)
+{
+	return s->where;
+}
+
+struct diag *img_diag(struct img_scan *s)
+{
+	return s->d;
+}
+
+static void set_where(struct img_scan *s)
+{
+	if (s->m.comp)
+		snprintf(s->where, sizeof(s->where),
+			 "%s: member %u (%s data from offset %llu)", s->path,
+			 s->m.index, s->m.comp->name,
+			 (unsigned long long)s->m.comp_offset);
+	else
+		snprintf(s->where, sizeof(s->where), "%s: member %u", s->path,
+			 s->m.index);
+}
+
+__attribute__((format(printf, 3, 4)))
+static int scan_error(struct img_scan *s, uint64_t off, const char *fmt, ...)
+{
+	struct srcloc loc = { .file = s->where, .at_offset = true,
+			      .offset = off };
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_error(s->d, &loc, "%s", msg);
+	return -1;
+}
+
+long img_read_data(struct img_scan *s, void *buf, unsigned long n)
+{
+	struct instream *in = s->in;
+	size_t now;
+
+	if (n > s->data_left)
+		n = (unsigned long)s->data_left;
+	if (!n)
+		return 0;
+	if (!in_avail(in) && n >= IN_BUF / 2 && !in->is_pipe) {
+		ssize_t got = pread(in->fd, buf, n, (off_t)in->pos);
+
+		if (got <= 0)
+			goto short_read;
+		in->pos += (uint64_t)got;
+		s->data_left -= (uint64_t)got;
+		return got;
+	}
+	if (in_fill(in, 1) || !in_avail(in))
+		goto short_read;
+	now = in_avail(in) < n ? in_avail(in) : n;
+	memcpy(buf, in->buf + in->head, now);
+	in_consume(in, now);
+	s->data_left -= now;
+	return (long)now;
+short_read:
+	return scan_error(s, in->pos, "truncated: %llu bytes of data missing",
+			  (unsigned long long)s->data_left);
+}
+
+/* The header at the current position, checked; -1 after reporting. */
+static int read_header(struct img_scan *s, struct img_entry *e)
+{
+	struct instream *in = s->in;
+	const char *bad;
+	size_t n;
+
+	e->offset = in->pos;
+	if (in_fill(in, CPIO_HDR_LEN))
+		return scan_error(s, in->pos, "cannot read: %s", strerror(errno));
+	if (in_avail(in) < CPIO_HDR_LEN)
+		return scan_error(s, in->pos, "truncated: a header needs %d bytes, %zu left",
+				  CPIO_HDR_LEN, in_avail(in));
+	if (!memcmp(in->buf + in->head, "070707", 6))
+		return scan_error(s, in->pos, "an old binary-portable (odc) header: the kernel reads only newc/crc (cpio -H newc)");
+	if (cpio_decode_header((const char *)in->buf + in->head, &e->fmt,
+			       &e->h, &bad))
+		return scan_error(s, in->pos, "not a newc/crc header (bad %s)", bad);
+	n = e->h.namesize;
+	if (n == 0 || n > CPIO_PATH_MAX)
+		return scan_error(s, in->pos, "name size %zu is not within 1..%d",
+				  n, CPIO_PATH_MAX);
+	if (in_fill(in, CPIO_HDR_LEN + n))
+		return scan_error(s, in->pos, "cannot read: %s", strerror(errno));
+	if (in_avail(in) < CPIO_HDR_LEN + n)
+		return scan_error(s, in->pos, "truncated: the name is cut off");
+	memcpy(s->name, in->buf + in->head + CPIO_HDR_LEN, n);
+	if (s->name[n - 1] != '\0')
+		return scan_error(s, in->pos, "the name is not NUL-terminated");
+	e->name = s->name;
+	in_consume(in, CPIO_HDR_LEN + n);
+	in_skip(in, cpio_pad(in->pos, 4));	/* within the buffer or short: */
+	e->data_offset = in->pos;		/* checked with the data */
+	return 0;
+}
+
+/* A symlink's target, when the kernel would read it (<= 4096 bytes). */
+static int read_target(struct img_scan *s, struct img_entry *e)
+{
+	struct instream *in = s->in;
+	size_t n = e->h.filesize;
+
+	e->target = NULL;
+	if ((e->h.mode & S_IFMT) != S_IFLNK || n > CPIO_PATH_MAX)
+		return 0;
+	if (in_fill(s->in, n) || in_avail(in) < n)
+		return scan_error(s, in->pos, "truncated: the symlink target is cut off");
+	memcpy(s->target, in->buf + in->head, n);
+	s->target[n] = '\0';
+	e->target = s->target;
+	return 0;
+}
+
+/* Past the rest of the entry's data and its padding. */
+static int skip_data(struct img_scan *s)
+{
+	struct instream *in = s->in;
+	uint64_t left = in_skip(in, s->data_left);
+
+	if (left)
+		return scan_error(s, in->pos, "truncated: %llu bytes of data missing",
+				  (unsigned long long)left);
+	s->data_left = 0;
+	in_skip(in, cpio_pad(in->pos, 4));
+	return 0;
+}
+
+/* One entry; 1 after the trailer. */
+static int scan_entry(struct img_scan *s)
+{
+	struct img_entry e = { 0 };
+	int rc;
+
+	if (read_header(s, &e))
+		return -1;
+	if (!s->m.entries && !s->m.trailer)
+		s->m.fmt = e.fmt;
+	s->data_left = e.h.filesize;
+	if (!s->in->is_pipe && e.data_offset + e.h.filesize > s->in->size)
+		return scan_error(s, e.offset,
+				  "truncated: %u bytes of data run past the end (%llu bytes)",
+				  e.h.filesize, (unsigned long long)s->in->size);
+	if (!strcmp(e.name, CPIO_TRAILER)) {
+		s->m.trailer = true;
+		return skip_data(s) ? -1 : 1;
+	}
+	s->m.entries++;
+	if (read_target(s, &e))
+		return -1;
+	rc = s->v->entry ? s->v->entry(s->v->ctx, s, &s->m, &e) : 0;
+	if (rc)
+		return rc;
+	return skip_data(s);
+}
+
+/* One member from its first header to its trailer (or the input's end). */
+static int scan_member(struct img_scan *s)
+{
+	struct instream *in = s->in;
+	int rc = 0;
+
+	s->m.index++;
+	s->m.offset = in->pos;
+	s->m.entries = 0;
+	s->m.trailer = false;
+	s->m.fmt = CPIO_NEWC;
+	set_where(s);
+	if (in->pos & 3)
+		return scan_error(s, in->pos,
+				  "a member starts at an offset that is not a multiple of 4: the kernel does not find it");
+	if (s->v->member_begin && (rc = s->v->member_begin(s->v->ctx, s, &s->m)))
+		return rc;
+	for (;;) {
+		if (in_fill(in, 1))
+			return scan_error(s, in->pos, "cannot read: %s", strerror(errno));
+		/* Zeros or the end before a trailer: the member just stops. */
+		if (!in_avail(in) || !in->buf[in->head])
+			break;
+		rc = scan_entry(s);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			break;
+	}
+	s->m.size = in->pos - s->m.offset;
+	rc = s->v->member_end ? s->v->member_end(s->v->ctx, s, &s->m) : 0;
+	s->m.continued = s->m.comp != NULL;
+	return rc;
+}
+
+/* Members one after the other in @s->in, until something else comes. */
+static int scan_members(struct img_scan *s)
+{
+	struct instream *in = s->in;
+	int rc;
+
+	while (in_skip_zeros(in)) {
+		if (in_fill(in, 5) || in_avail(in) < 5 ||
+		    memcmp(in->buf + in->head, "07070", 5))
+			return 0;
+		rc = scan_member(s);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Copy [@from, @to) of @fd into @out, in a child process (the feeder). */
+static pid_t start_feeder(int fd, uint64_t from, uint64_t to, int out)
+{
+	pid_t pid = fork();
+	static char buf[65536];
+
+	if (pid)
+		return pid;
+	while (from < to) {
+		size_t n = to - from < sizeof(buf) ? (size_t)(to - from) : sizeof(buf);
+		ssize_t got = pread(fd, buf, n, (off_t)from);
+		size_t done = 0;
+
+		if (got <= 0)
+			_exit(1);
+		while (done < (size_t)got) {
+			ssize_t put = write(out, buf + done, (size_t)got - done);
+
+			if (put <= 0)
+				_exit(1);
+			done += (size_t)put;
+		}
+		from += (uint64_t)got;
+	}
+	_exit(0);
+}
+
+static int reap(pid_t pid)
+{
+	int status = 0;
+
+	if (pid <= 0)
+		return 0;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 0;
+	return status;
+}
+
+/* Did the decompressor fail by itself (not because we stopped reading)? */
+static bool decompressor_failed(int status, bool we_stopped)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status) != 0;
+	return !(we_stopped && WTERMSIG(status) == SIGPIPE);
+}
+
+/*
+ * The decompressor's command line.  lzma's stream has an end marker but
+ * xz calls what follows it corrupt data, unless told to stop there.
+ */
+static char *const *decompress_argv(const struct method *m)
+{
+	static const char *const lzma[] = {
+		"xz", "--format=lzma", "--single-stream", "-dc", NULL,
+	};
+
+	return (char *const *)(strcmp(m->name, "lzma") ? m->decompress : lzma);
+}
+
+/*
+ * The compressed stream at [@from, @to) of @fd: its decompressed bytes,
+ * read through a pipe, parsed as members.
+ */
+static int scan_compressed(struct img_scan *s, int fd, uint64_t from,
+			   uint64_t to)
+{
+	const struct method *m = s->m.comp;
+	posix_spawn_file_actions_t fa;
+	int feed[2], dec[2], rc, status;
+	pid_t feeder, pid = -1;
+	struct instream *pipe_in = NULL;
+
+	if (pipe2(feed, O_CLOEXEC))
+		return scan_error(s, from, "cannot make a pipe: %s", strerror(errno));
+	if (pipe2(dec, O_CLOEXEC)) {
+		close(feed[0]);
+		close(feed[1]);
+		return scan_error(s, from, "cannot make a pipe: %s", strerror(errno));
+	}
+	feeder = start_feeder(fd, from, to, feed[1]);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, feed[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, dec[1], 1);
+	rc = posix_spawnp(&pid, m->decompress[0], &fa, NULL,
+			  decompress_argv(m), environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(feed[0]);
+	close(feed[1]);
+	close(dec[1]);
+	if (feeder < 0 || rc) {
+		rc = scan_error(s, from, "cannot run '%s' to undo its %s compression: %s",
+				m->decompress[0], m->name,
+				strerror(feeder < 0 ? errno : rc));
+		pid = -1;
+		goto out;
+	}
+	pipe_in = malloc(sizeof(*pipe_in));
+	if (!pipe_in) {
+		rc = scan_error(s, from, "out of memory");
+		goto out;
+	}
+	*pipe_in = (struct instream){ .fd = dec[0], .is_pipe = true,
+				      .size = UINT64_MAX };
+	s->in = pipe_in;
+	rc = scan_members(s);
+	if (!rc && in_avail(pipe_in))
+		rc = scan_error(s, pipe_in->pos,
+				"junk within the %s data: neither zeros nor a cpio member",
+				m->name);
+out:
+	close(dec[0]);	/* stops both children if they are still busy */
+	status = reap(pid);
+	reap(feeder);
+	free(pipe_in);
+	if (pid > 0 && decompressor_failed(status, rc != 0)) {
+		snprintf(s->where, sizeof(s->where), "%s", s->path);
+		rc = scan_error(s, from, "'%s' failed on the %s data (%s %d)",
+				m->decompress[0], m->name,
+				WIFEXITED(status) ? "exit status" : "signal",
+				WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	}
+	return rc;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* The end of the zstd frames (RFC 8878) from @off, by their headers. */
+static uint64_t zstd_end(int fd, uint64_t off, uint64_t size)
+{
+	static const unsigned char dict_len[4] = { 0, 1, 2, 4 };
+	unsigned char b[8];
+
+	while (off + 8 <= size && pread(fd, b, 8, (off_t)off) == 8) {
+		uint32_t magic = le32(b);
+		unsigned int fhd = b[4], fcs = fhd >> 6;
+		bool single = fhd & 0x20;
+
+		if ((magic & 0xFFFFFFF0u) == 0x184D2A50u) {	/* skippable */
+			off += 8 + (uint64_t)le32(b + 4);
+			continue;
+		}
+		if (magic != 0xFD2FB528u)
+			break;
+		off += 5 + !single + dict_len[fhd & 3] +
+		       (fcs ? 1u << fcs : single);
+		for (;;) {
+			uint32_t hdr;
+
+			if (off + 3 > size || pread(fd, b, 3, (off_t)off) != 3)
+				return size;	/* cut off: zstd will say so */
+			hdr = (uint32_t)b[0] | (uint32_t)b[1] << 8 |
+			      (uint32_t)b[2] << 16;
+			off += 3 + (((hdr >> 1) & 3) == 1 ? 1 : hdr >> 3);
+			if (hdr & 1)
+				break;
+		}
+		off += fhd & 4 ? 4 : 0;		/* content checksum */
+	}
+	return off < size ? off : size;
+}
+
+/* The end of lz4 legacy frames: 4-byte sizes, until one is implausible. */
+static uint64_t lz4_legacy_end(int fd, uint64_t off, uint64_t size)
+{
+	const uint32_t bound = 8u << 20 | ((8u << 20) / 255 + 16);
+	unsigned char b[4];
+
+	while (off + 4 <= size && pread(fd, b, 4, (off_t)off) == 4) {
+		uint32_t n = le32(b);
+
+		if (n == 0x184C2102u)
+			off += 4;
+		else if (n && n <= bound)
+			off += 4 + (uint64_t)n;
+		else
+			break;
+	}
+	return off < size ? off : size;
+}
+
+/*
+ * Where the compressed stream at @from ends.  zstd and lz4 say it in
+ * their framing; the other programs take trailing zeros (or, for lzma,
+ * stop by themselves), so for them the stream runs to the end.
+ */
+static uint64_t stream_end(int fd, const struct method *m, uint64_t from,
+			   uint64_t size)
+{
+	if (!strcmp(m->name, "zstd"))
+		return zstd_end(fd, from, size);
+	if (!strcmp(m->name, "lz4"))
+		return lz4_legacy_end(fd, from, size);
+	return size;
+}
+
+/* A compressed part: a member (or several) of its own. */
+static int scan_compressed_part(struct img_scan *s, const struct method *m,
+				uint64_t end)
+{
+	struct instream *file = s->in;
+	uint64_t from = file->pos;
+	int rc;
+
+	s->m.comp = m;
+	s->m.comp_offset = from;
+	s->m.comp_length = end - from;
+	s->m.continued = false;
+	if (s->flags & IMG_NO_DECOMPRESS) {
+		s->m.index++;
+		s->m.offset = 0;
+		s->m.size = s->m.entries = 0;
+		s->m.trailer = false;
+		set_where(s);
+		rc = s->v->member_begin ? s->v->member_begin(s->v->ctx, s, &s->m) : 0;
+		if (!rc && s->v->member_end)
+			rc = s->v->member_end(s->v->ctx, s, &s->m);
+	} else {
+		rc = scan_compressed(s, file->fd, from, end);
+		s->in = file;
+	}
+	in_skip(file, end - from);
+	s->m.comp = NULL;
+	return rc;
+}
+
+int img_scan_fd(int fd, const char *path, const struct img_visitor *v,
+		unsigned int flags, struct diag *d)
+{
+	struct img_scan s = { .path = path, .v = v, .flags = flags, .d = d };
+	struct instream *file = malloc(sizeof(*file));
+	struct stat st;
+	int rc = -1;
+
+	snprintf(s.where, sizeof(s.where), "%s", path);
+	if (!file) {
+		scan_error(&s, 0, "out of memory");
+		return -1;
+	}
+	*file = (struct instream){ .fd = fd };
+	s.in = file;
+	if (fstat(fd, &st)) {
+		scan_error(&s, 0, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	file->size = (uint64_t)st.st_size;
+	while (file->pos < file->size) {
+		const struct method *m;
+
+		rc = scan_members(&s);
+		if (rc || !in_skip_zeros(file))
+			break;
+		snprintf(s.where, sizeof(s.where), "%s", path);
+		in_fill(file, 16);
+		m = method_for_magic(file->buf + file->head, in_avail(file));
+		if (!m) {
+			rc = scan_error(&s, file->pos,
+					"neither a cpio member (at a multiple of 4) nor compressed data the kernel knows (bytes %02x %02x %02x %02x)",
+					file->buf[file->head],
+					in_avail(file) > 1 ? file->buf[file->head + 1] : 0,
+					in_avail(file) > 2 ? file->buf[file->head + 2] : 0,
+					in_avail(file) > 3 ? file->buf[file->head + 3] : 0);
+			break;
+		}
+		rc = scan_compressed_part(&s, m, stream_end(fd, m, file->pos,
+							    file->size));
+		if (rc)
+			break;
+	}
+out:
+	free(file);
+	return rc;
+}
+
+int img_scan_path(const char *path, const struct img_visitor *v,
+		  unsigned int flags, struct diag *d)
+{
+	struct srcloc loc = { .file = path };
+	struct stat st;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		diag_error(d, &loc, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		diag_error(d, &loc, "not a regular file");
+		close(fd);
+		return -1;
+	}
+	rc = img_scan_fd(fd, path, v, flags, d);
+	close(fd);
+	return rc;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef IMGREAD_H
+#define IMGREAD_H
+
+/*
+ * imgread: walk an existing image the way the kernel's unpacker does.
+ *
+ * An initrd is a sequence of members: cpio archives, each ending with its
+ * TRAILER!!! entry, possibly separated by zero bytes, and compressed
+ * streams, whose decompressed bytes are again such a sequence.  The
+ * kernel (init/initramfs.c, unpack_to_rootfs) looks at each position:
+ * zeros are skipped, "07070" at a multiple of 4 starts a cpio member,
+ * anything else must be the magic of a compression it was built with.
+ *
+ * img_scan() follows the same rules and hands every member and every
+ * entry to a visitor, in order, without keeping the image in memory:
+ * an uncompressed image is read through one buffer, a compressed part is
+ * decompressed by the external program (gzip, zstd, xz, lzma, bzip2, lz4
+ * legacy, lzop) through a pipe.  The data of each entry is offered to
+ * the visitor, who may read it (img_read_data) or leave it to be skipped.
+ *
+ * The input may be anything: every header is checked (magic, hex digits,
+ * a name size within 1..4096 with the NUL where it belongs, data that
+ * fits the input) before it is used, and a bad one stops the scan with an
+ * error naming the member and the byte offset.  Memory stays bounded by
+ * the buffer, whatever the header says.
+ *
+ * What the kernel would skip without a word (a symlink target beyond
+ * 4096 bytes, data on a directory) is not an error here: the entry is
+ * handed over as it is and the visitors decide (verify.c warns).
+ *
+ * A compressed stream is taken to run to the last non-zero byte of the
+ * image: the external programs read concatenated streams of their own
+ * format (so `segment gzip` members each show up), but cannot say where a
+ * stream ends, so a different compression after a compressed one is
+ * reported as the decompressor's failure.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compress.h"
+#include "cpio.h"
+#include "diag.h"
+
+struct img_member {
+	unsigned int index;		/* 1, 2, ... in image order */
+	const struct method *comp;	/* NULL: stored as it is */
+	uint64_t comp_offset;		/* image offset of its compressed stream */
+	uint64_t comp_length;		/* bytes of that stream in the image */
+	bool continued;			/* shares that stream with the previous */
+	uint64_t offset;		/* of its first header: in the image, or in
+					   the decompressed stream */
+	uint64_t size;			/* bytes up to the end of its trailer */
+	enum cpio_format fmt;		/* of its first header */
+	uint64_t entries;		/* headers, the trailer not counted */
+	bool trailer;			/* ended with TRAILER!!! */
+};
+
+struct img_entry {
+	struct cpio_header h;
+	enum cpio_format fmt;
+	const char *name;		/* NUL-terminated, h.namesize - 1 bytes
+					   at most (padding NULs after it) */
+	uint64_t offset;		/* of the header, like img_member.offset */
+	uint64_t data_offset;
+	/* Symlinks only: the target, read up to 4096 bytes (else NULL). */
+	const char *target;
+};
+
+struct img_scan;
+
+struct img_visitor {
+	/* Each returns 0 to go on, or -1 to stop the scan (after reporting). */
+	int (*member_begin)(void *ctx, struct img_scan *s,
+			    const struct img_member *m);
+	int (*entry)(void *ctx, struct img_scan *s, const struct img_member *m,
+		     const struct img_entry *e);
+	int (*member_end)(void *ctx, struct img_scan *s,
+			  const struct img_member *m);
+	void *ctx;
+};
+
+enum img_flags {
+	/* Treat compressed parts as opaque: report them, do not run anything
+	   (fuzzing, and --examine on a machine without the program). */
+	IMG_NO_DECOMPRESS = 1 << 0,
+};
+
+/*
+ * Walk the image at @path (the name used in messages); problems go to @d.
+ * Returns 0, -1 after an error in the image or a system call, or what a
+ * visitor returned.
+ */
+int img_scan_path(const char *path, const struct img_visitor *v,
+		  unsigned int flags, struct diag *d);
+
+/* The same for an open descriptor of a regular file, read from offset 0. */
+int img_scan_fd(int fd, const char *path, const struct img_visitor *v,
+		unsigned int flags, struct diag *d);
+
+/*
+ * Up to @n bytes of the current entry's data into @buf; 0 at its end,
+ * -1 on error (reported: the input ended early, or a read failed).
+ */
+long img_read_data(struct img_scan *s, void *buf, unsigned long n);
+
+/*
+ * Where the current entry is, for a visitor's own messages: "<image>:
+ * member N" plus ", <method> data" when it came out of a compressed stream.
+ * The offset to print is the entry's.
+ */
+const char *img_where(const struct img_scan *s);
+
+/* The diagnostics of the scan, for visitors to report through. */
+struct diag *img_diag(struct img_scan *s);
+
+#endif

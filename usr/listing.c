@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * listing.c: an image as a spec list, or as a table of members (listing.h).
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "inomap.h"
+#include "listing.h"
+#include "pathmap.h"
+#include "spec.h"
+
+/* The names of one inode, held back until the last of them is seen. */
+struct link_group {
+	char *line;		/* "file <name> <location> <mode> <uid> <gid>" */
+	char *more;		/* " <name>" for each further name */
+	uint32_t nlink;
+	uint32_t seen;		/* 0: printed already */
+};
+
+/* What the image says about the options it was built with. */
+struct build_facts {
+	bool crc;
+	bool any_entry, any_nonfile;
+	bool one_mtime;			/* every entry has mtime */
+	bool one_nonfile_mtime;		/* every non-file entry has nonfile_mtime */
+	uint32_t mtime, nonfile_mtime, newest_file;
+	uint32_t align;			/* largest alignment of padded names, 0: none */
+	const char *first_comp;
+	unsigned int members;
+};
+
+struct lister {
+	FILE *out;
+	struct inomap links;
+	struct build_facts facts;
+};
+
+struct lister *lister_new(FILE *out)
+{
+	struct lister *l = calloc(1, sizeof(*l));
+
+	if (l)
+		l->out = out;
+	return l;
+}
+
+static const char *comp_name(const struct img_member *m)
+{
+	return m->comp ? m->comp->name : "none";
+}
+
+int lister_member_begin(struct lister *l, const struct img_member *m)
+{
+	if (m->index == 1)
+		l->facts.first_comp = comp_name(m);
+	else
+		fprintf(l->out, "segment %s\n", comp_name(m));
+	if (m->comp)
+		fprintf(l->out, "# member %u: %s data at offset %llu%s\n",
+			m->index, m->comp->name,
+			(unsigned long long)m->comp_offset,
+			m->continued ? " (the same stream as the member before)" : "");
+	else
+		fprintf(l->out, "# member %u: uncompressed at offset %llu\n",
+			m->index, (unsigned long long)m->offset);
+	l->facts.members = m->index;
+	return 0;
+}
+
+/* The spec name for an archive name: "/" in front, as lists write it. */
+static char *spec_name(const char *name)
+{
+	char *esc = spec_escape(name), *s = NULL;
+
+	if (esc && asprintf(&s, "%s%s", name[0] == '/' ? "" : "/", esc) < 0)
+		s = NULL;
+	free(esc);
+	return s;
+}
+
+static void note_facts(struct build_facts *f, const struct img_entry *e)
+{
+	bool is_file = (e->h.mode & S_IFMT) == S_IFREG;
+	size_t len = strlen(e->name) + 1;
+
+	if (e->fmt == CPIO_CRC)
+		f->crc = true;
+	if (!f->any_entry) {
+		f->any_entry = f->one_mtime = true;
+		f->mtime = e->h.mtime;
+	} else if (e->h.mtime != f->mtime) {
+		f->one_mtime = false;
+	}
+	if (is_file && e->h.mtime > f->newest_file)
+		f->newest_file = e->h.mtime;
+	if (!is_file && !f->any_nonfile) {
+		f->any_nonfile = f->one_nonfile_mtime = true;
+		f->nonfile_mtime = e->h.mtime;
+	} else if (!is_file && e->h.mtime != f->nonfile_mtime) {
+		f->one_nonfile_mtime = false;
+	}
+	if (is_file && e->h.filesize && e->h.namesize > len) {
+		uint32_t a = (uint32_t)(e->data_offset & -e->data_offset);
+
+		if (!a || a > 1u << 30)
+			a = 1u << 30;
+		if (!f->align || a < f->align)
+			f->align = a;
+	}
+}
+
+/* "<mode> <uid> <gid>" as a spec line ends. */
+static void print_owner(FILE *out, const struct cpio_header *h)
+{
+	fprintf(out, " %04o %u %u", h->mode & 07777, h->uid, h->gid);
+}
+
+static int print_link(struct lister *l, const struct img_entry *e,
+		      const char *name, const char *loc)
+{
+	struct ino_key k = { e->h.ino, e->h.devmajor, e->h.devminor };
+	struct link_group *g = inomap_get(&l->links, &k);
+	char *more;
+
+	if (!g || !g->seen) {
+		g = g ? g : calloc(1, sizeof(*g));
+		if (!g || inomap_put(&l->links, &k, g))
+			return -1;
+		if (asprintf(&g->line, "file %s %s %04o %u %u", name, loc,
+			     e->h.mode & 07777, e->h.uid, e->h.gid) < 0)
+			return -1;
+		g->more = strdup("");
+		g->nlink = e->h.nlink;
+	} else if (asprintf(&more, "%s %s", g->more, name) >= 0) {
+		free(g->more);
+		g->more = more;
+	}
+	if (!g->line || !g->more)
+		return -1;
+	if (++g->seen < g->nlink)
+		return 0;
+	fprintf(l->out, "%s%s\n", g->line, g->more);
+	free(g->line);
+	free(g->more);
+	g->line = g->more = NULL;
+	g->seen = 0;
+	return 0;
+}
+
+/* A regular file: its location is where --extract puts it. */
+static int print_file(struct lister *l, const struct img_entry *e,
+		      const char *name)
+{
+	int dotdot;
+	char *rel = path_normalize(e->name, &dotdot), *loc;
+	int rc = 0;
+
+	if (!rel)
+		return -1;
+	if (!rel[0] || dotdot) {
+		fprintf(l->out, "# %s: a file name that cannot be extracted\n", name);
+		free(rel);
+		return 0;
+	}
+	loc = spec_escape(rel);
+	free(rel);
+	if (!loc)
+		return -1;
+	if (e->h.nlink > 1) {
+		rc = print_link(l, e, name, loc);
+	} else {
+		fprintf(l->out, "file %s %s", name, loc);
+		print_owner(l->out, &e->h);
+		fputc('\n', l->out);
+	}
+	free(loc);
+	return rc;
+}
+
+static int print_entry(struct lister *l, const struct img_entry *e,
+		       const char *name)
+{
+	uint32_t type = e->h.mode & S_IFMT;
+	char *target;
+
+	switch (type) {
+	case S_IFREG:
+		return print_file(l, e, name);
+	case S_IFDIR:
+		fprintf(l->out, "dir %s", name);
+		break;
+	case S_IFLNK:
+		if (!e->target) {
+			fprintf(l->out, "# %s: a symlink target of %u bytes (the kernel drops it)\n",
+				name, e->h.filesize);
+			return 0;
+		}
+		target = spec_escape(e->target);
+		if (!target)
+			return -1;
+		fprintf(l->out, "slink %s %s", name, target);
+		free(target);
+		break;
+	case S_IFCHR:
+	case S_IFBLK:
+		fprintf(l->out, "nod %s", name);
+		print_owner(l->out, &e->h);
+		fprintf(l->out, " %c %u %u\n", type == S_IFCHR ? 'c' : 'b',
+			e->h.rdevmajor, e->h.rdevminor);
+		return 0;
+	case S_IFIFO:
+		fprintf(l->out, "pipe %s", name);
+		break;
+	case S_IFSOCK:
+		fprintf(l->out, "sock %s", name);
+		break;
+	default:
+		fprintf(l->out, "# %s: unknown file type in mode %o\n", name,
+			e->h.mode);
+		return 0;
+	}
+	print_owner(l->out, &e->h);
+	fputc('\n', l->out);
+	return 0;
+}
+
+int lister_entry(struct lister *l, const struct img_member *m,
+		 const struct img_entry *e)
+{
+	char *name;
+	int dotdot, rc;
+	char *norm = path_normalize(e->name, &dotdot);
+
+	(void)m;
+	if (!norm)
+		return -1;
+	if (!norm[0] && !dotdot) {
+		fprintf(l->out, "# \"%s\": the root, not an entry\n", e->name);
+		free(norm);
+		return 0;
+	}
+	free(norm);
+	note_facts(&l->facts, e);
+	name = spec_name(e->name);
+	if (!name)
+		return -1;
+	rc = print_entry(l, e, name);
+	free(name);
+	return rc;
+}
+
+/* Hard links whose other names never came: printed with what there is. */
+static void flush_link(void *ctx, void *val)
+{
+	struct lister *l = ctx;
+	struct link_group *g = val;
+
+	if (g->seen)
+		fprintf(l->out, "%s%s\n# (the links above name %u of %u names)\n",
+			g->line, g->more, g->seen, g->nlink);
+	free(g->line);
+	free(g->more);
+	free(g);
+}
+
+int lister_member_end(struct lister *l, const struct img_member *m)
+{
+	inomap_clear(&l->links, flush_link, l);
+	fprintf(l->out, "# member %u: %llu entries, %s%s\n", m->index,
+		(unsigned long long)m->entries,
+		m->fmt == CPIO_CRC ? "crc" : "newc",
+		m->trailer ? "" : ", no trailer");
+	return 0;
+}
+
+void lister_finish(struct lister *l)
+{
+	const struct build_facts *f = &l->facts;
+
+	fprintf(l->out, "# To compile this list back, in the directory --extract filled:\n#   gen_init_cpio");
+	if (f->crc)
+		fprintf(l->out, " -c");
+	if (f->one_mtime && f->any_entry)
+		fprintf(l->out, " -t %u", f->mtime);
+	if (f->align)
+		fprintf(l->out, " -a %u", f->align);
+	fprintf(l->out, " -z %s -o <image> <this list>\n",
+		f->first_comp ? f->first_comp : "none");
+	if (f->one_mtime || !f->any_nonfile)
+		return;
+	if (f->one_nonfile_mtime && f->newest_file <= f->nonfile_mtime)
+		fprintf(l->out, "#   with SOURCE_DATE_EPOCH=%u in the environment\n",
+			f->nonfile_mtime);
+	else
+		fprintf(l->out, "# (the entries that are not files have different mtimes: a spec list cannot give them)\n");
+}
+
+void lister_free(struct lister *l)
+{
+	if (!l)
+		return;
+	inomap_clear(&l->links, flush_link, l);
+	free(l);
+}
+
+static int on_member_begin(void *ctx, struct img_scan *s,
+			   const struct img_member *m)
+{
+	(void)s;
+	return lister_member_begin(ctx, m);
+}
+
+static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
+		    const struct img_entry *e)
+{
+	(void)s;
+	return lister_entry(ctx, m, e);
+}
+
+static int on_member_end(void *ctx, struct img_scan *s,
+			 const struct img_member *m)
+{
+	(void)s;
+	return lister_member_end(ctx, m);
+}
+
+int list_image(const char *path, FILE *out, struct diag *d)
+{
+	struct lister *l = lister_new(out);
+	struct img_visitor v = {
+		.member_begin = on_member_begin,
+		.entry = on_entry,
+		.member_end = on_member_end,
+		.ctx = l,
+	};
+	int rc;
+
+	if (!l) {
+		diag_error(d, NULL, "out of memory");
+		return -1;
+	}
+	rc = img_scan_path(path, &v, 0, d);
+	if (!rc)
+		lister_finish(l);
+	lister_free(l);
+	return rc;
+}
+
+/* --examine: one row per member, printed when the member is done. */
+static int examine_header(void *ctx, struct img_scan *s,
+			  const struct img_member *m)
+{
+	(void)s;
+	FILE *out = ctx;
+
+	if (m->index == 1)
+		fprintf(out, "%-6s %12s %12s %-11s %-6s %8s %12s %s\n",
+			"member", "offset", "length", "compression", "format",
+			"entries", "size", "trailer");
+	return 0;
+}
+
+static int examine_row(void *ctx, struct img_scan *s,
+		       const struct img_member *m)
+{
+	(void)s;
+	FILE *out = ctx;
+	char off[32], len[32];
+
+	if (m->comp && m->continued) {
+		snprintf(off, sizeof(off), "+%llu", (unsigned long long)m->offset);
+		snprintf(len, sizeof(len), "-");
+	} else if (m->comp) {
+		snprintf(off, sizeof(off), "%llu", (unsigned long long)m->comp_offset);
+		snprintf(len, sizeof(len), "%llu", (unsigned long long)m->comp_length);
+	} else {
+		snprintf(off, sizeof(off), "%llu", (unsigned long long)m->offset);
+		snprintf(len, sizeof(len), "%llu", (unsigned long long)m->size);
+	}
+	fprintf(out, "%-6u %12s %12s %-11s %-6s %8llu %12llu %s\n", m->index,
+		off, len, comp_name(m), m->fmt == CPIO_CRC ? "crc" : "newc",
+		(unsigned long long)m->entries, (unsigned long long)m->size,
+		m->trailer ? "yes" : "no");
+	return 0;
+}
+
+int examine_image(const char *path, FILE *out, struct diag *d)
+{
+	struct img_visitor v = {
+		.member_begin = examine_header,
+		.member_end = examine_row,
+		.ctx = out,
+	};
+
+	return img_scan_path(path, &v, 0, d);
+}

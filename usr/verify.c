@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * verify.c: the kernel's view of an image (see verify.h).
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "imgread.h"
+#include "inomap.h"
+#include "microcode.h"
+#include "pathmap.h"
+#include "verify.h"
+
+/* What defined a path, for parents and overrides. */
+struct defined {
+	uint32_t type;		/* S_IFMT bits */
+	bool has_children;
+	unsigned int member;
+	uint64_t offset;
+};
+
+/* The names of one inode within a member (hard links). */
+struct link_group {
+	uint64_t first_offset;
+	uint32_t mode, uid, gid, nlink;
+	uint32_t names, with_data;
+};
+
+struct verifier {
+	struct img_scan *s;
+	struct diag *d;
+	struct pathmap paths;
+	struct defined *def;
+	size_t ndef, capdef;
+	struct inomap links;
+	bool compressed_before;	/* the early loader stops at compressed data */
+	unsigned long long entries;
+	unsigned int members;
+	char *name;		/* normal form of the current entry's name */
+	const struct img_entry *e;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void warn_entry(struct verifier *v, const char *fmt, ...)
+{
+	struct srcloc loc = { .file = img_where(v->s), .at_offset = true,
+			      .offset = v->e->offset };
+	char msg[8400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_warn(v->d, &loc, "'%s': %s", v->e->name, msg);
+}
+
+static const char *type_name(uint32_t type)
+{
+	switch (type) {
+	case S_IFREG: return "regular file";
+	case S_IFDIR: return "directory";
+	case S_IFLNK: return "symlink";
+	case S_IFCHR: return "character device";
+	case S_IFBLK: return "block device";
+	case S_IFIFO: return "FIFO";
+	case S_IFSOCK: return "socket";
+	}
+	return "file of unknown type";
+}
+
+/* The crc format's c_check: the sum of the data bytes, mod 2^32. */
+static int check_sum(struct verifier *v)
+{
+	static unsigned char buf[65536];
+	uint32_t sum = 0;
+	long n, i;
+
+	while ((n = img_read_data(v->s, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++)
+			sum += buf[i];
+	if (n < 0)
+		return -1;
+	if (sum != v->e->h.check) {
+		struct srcloc loc = { .file = img_where(v->s), .at_offset = true,
+				      .offset = v->e->offset };
+
+		diag_error(v->d, &loc,
+			   "'%s': data checksum %08X, the header says %08X (the kernel stops at \"bad data checksum\")",
+			   v->e->name, sum, v->e->h.check);
+	}
+	return 0;
+}
+
+/* What the kernel skips without a word, by the header alone. */
+static bool check_shape(struct verifier *v)
+{
+	const struct cpio_header *h = &v->e->h;
+	uint32_t type = h->mode & S_IFMT;
+
+	if (!strcmp(type_name(type), "file of unknown type")) {
+		warn_entry(v, "unknown file type in mode %o: the kernel skips it",
+			   h->mode);
+		return false;
+	}
+	if (type != S_IFREG && type != S_IFLNK && h->filesize) {
+		warn_entry(v, "a %s with %u bytes of data: the kernel skips it",
+			   type_name(type), h->filesize);
+		return false;
+	}
+	if (type == S_IFLNK && (!v->e->target || !v->e->target[0])) {
+		warn_entry(v, "a symlink target of %u bytes: the kernel skips it (1..%d)",
+			   h->filesize, CPIO_PATH_MAX);
+		return false;
+	}
+	if ((type == S_IFCHR || type == S_IFBLK) &&
+	    (h->rdevmajor > 4095 || h->rdevminor > 1048575))
+		warn_entry(v, "device %u:%u does not fit the kernel's dev_t (12:20 bits)",
+			   h->rdevmajor, h->rdevminor);
+	return true;
+}
+
+static struct defined *defined_at(struct verifier *v, const char *path)
+{
+	long i = pathmap_get(&v->paths, path);
+
+	return i < 0 ? NULL : &v->def[i];
+}
+
+/* The parent must exist as a directory (or a symlink the kernel follows). */
+static void check_parent(struct verifier *v)
+{
+	char *parent = strdup(v->name);
+	struct defined *p;
+
+	if (!parent || !path_cut_to_parent(parent)) {
+		free(parent);
+		return;
+	}
+	p = defined_at(v, parent);
+	if (!p)
+		warn_entry(v, "parent directory '%s' is not defined earlier: the kernel cannot create it",
+			   parent);
+	else if (p->type != S_IFDIR && p->type != S_IFLNK)
+		warn_entry(v, "parent '%s' is a %s, not a directory: the kernel cannot create it",
+			   parent, type_name(p->type));
+	else
+		p->has_children = true;
+	free(parent);
+}
+
+/* Record the entry; say what happens to an earlier one of the same name. */
+static int define(struct verifier *v, const struct img_member *m)
+{
+	uint32_t type = v->e->h.mode & S_IFMT;
+	struct defined *old;
+	long i;
+
+	if (v->ndef == v->capdef) {
+		size_t cap = v->capdef ? 2 * v->capdef : 1024;
+		struct defined *def = realloc(v->def, cap * sizeof(*def));
+
+		if (!def)
+			return -1;
+		v->def = def;
+		v->capdef = cap;
+	}
+	i = pathmap_get_or_put(&v->paths, v->name, v->ndef);
+	if (i == -2)
+		return -1;
+	if (i == -1) {
+		v->def[v->ndef++] = (struct defined){ type, false, m->index,
+						      v->e->offset };
+		return 0;
+	}
+	old = &v->def[i];
+	if (old->type == S_IFDIR && type != S_IFDIR && old->has_children)
+		warn_entry(v, "replaces the directory of member %u at offset %llu, which has entries: the kernel cannot remove it and skips this %s",
+			   old->member, (unsigned long long)old->offset,
+			   type_name(type));
+	else
+		warn_entry(v, "%s the %s of member %u at offset %llu",
+			   old->member == m->index ? "defined again: replaces" :
+			   "a later member replaces", type_name(old->type),
+			   old->member, (unsigned long long)old->offset);
+	*old = (struct defined){ type, type == S_IFDIR && old->has_children,
+				 m->index, v->e->offset };
+	return 0;
+}
+
+/* Hard links: the kernel links names by (ino, dev) within one member. */
+static int check_link(struct verifier *v)
+{
+	const struct cpio_header *h = &v->e->h;
+	struct ino_key k = { h->ino, h->devmajor, h->devminor };
+	struct link_group *g = inomap_get(&v->links, &k);
+
+	if (!g) {
+		g = calloc(1, sizeof(*g));
+		if (!g || inomap_put(&v->links, &k, g)) {
+			free(g);
+			return -1;
+		}
+		*g = (struct link_group){ v->e->offset, h->mode, h->uid, h->gid,
+					  h->nlink, 0, 0 };
+	} else if (g->mode != h->mode || g->uid != h->uid || g->gid != h->gid) {
+		warn_entry(v, "a hard link of the entry at offset %llu with another mode or owner: the inode gets this one's",
+			   (unsigned long long)g->first_offset);
+	} else if (g->nlink != h->nlink) {
+		warn_entry(v, "a hard link of the entry at offset %llu with another c_nlink (%u, not %u)",
+			   (unsigned long long)g->first_offset, h->nlink, g->nlink);
+	}
+	g->names++;
+	if (h->filesize && g->with_data++)
+		warn_entry(v, "a second name of one inode carrying data: the kernel writes the file again");
+	return 0;
+}
+
+/* Early microcode: uncompressed, before any compressed data, named exactly. */
+static void check_microcode(struct verifier *v, const struct img_member *m)
+{
+	size_t dir_len = strlen(MICROCODE_DIR "/");
+	const char *base;
+	bool intel;
+
+	if (strncmp(v->name, MICROCODE_DIR "/", dir_len))
+		return;
+	base = v->name + dir_len;
+	intel = !strcmp(base, "GenuineIntel.bin");
+	if (!intel && strcmp(base, "AuthenticAMD.bin"))
+		return;
+	if (m->comp || v->compressed_before)
+		warn_entry(v, "early microcode %s: the early loader reads only the uncompressed members at the start of the image",
+			   m->comp ? "in a compressed member" : "behind compressed data");
+	else if (strcmp(v->e->name, v->name))
+		warn_entry(v, "the early loader looks for exactly '%s'", v->name);
+	else if (intel && (v->e->data_offset & 15))
+		warn_entry(v, "Intel microcode data at offset %llu, not a multiple of 16",
+			   (unsigned long long)v->e->data_offset);
+}
+
+static int verify_entry(void *ctx, struct img_scan *s,
+			const struct img_member *m, const struct img_entry *e)
+{
+	struct verifier *v = ctx;
+	uint32_t type = e->h.mode & S_IFMT;
+	int dotdot, rc = 0;
+
+	v->s = s;
+	v->e = e;
+	v->entries++;
+	v->name = path_normalize(e->name, &dotdot);
+	if (!v->name)
+		return -1;
+	if (e->fmt == CPIO_CRC && type == S_IFREG && check_sum(v))
+		rc = -1;
+	else if (!v->name[0] && !dotdot && type != S_IFDIR)
+		warn_entry(v, "the root as a %s: the kernel cannot make it one",
+			   type_name(type));
+	else if (!v->name[0] && !dotdot)
+		;	/* the root: the kernel applies its mode and owner */
+	else if (!e->name[0])
+		warn_entry(v, "an empty name: the kernel skips it");
+	else if (check_shape(v)) {
+		if (dotdot)
+			warn_entry(v, "'..' in the name: the kernel stops at the root, extraction refuses it");
+		check_parent(v);
+		check_microcode(v, m);
+		if (type == S_IFREG && e->h.nlink > 1 && check_link(v))
+			rc = -1;
+		if (!rc && define(v, m))
+			rc = -1;
+	}
+	free(v->name);
+	v->name = NULL;
+	return rc;
+}
+
+struct link_ctx {
+	struct verifier *v;
+	const struct img_member *m;
+};
+
+static void check_link_count(void *ctx, void *val)
+{
+	struct link_ctx *c = ctx;
+	struct link_group *g = val;
+
+	if (c->m && g->names != g->nlink) {
+		struct srcloc loc = { .file = img_where(c->v->s),
+				      .at_offset = true,
+				      .offset = g->first_offset };
+
+		diag_warn(c->v->d, &loc,
+			  "c_nlink is %u but member %u has %u names for this inode",
+			  g->nlink, c->m->index, g->names);
+	}
+	free(g);
+}
+
+static int verify_member_begin(void *ctx, struct img_scan *s,
+			       const struct img_member *m)
+{
+	struct verifier *v = ctx;
+
+	v->s = s;
+	v->members = m->index;
+	return 0;
+}
+
+static int verify_member_end(void *ctx, struct img_scan *s,
+			     const struct img_member *m)
+{
+	struct verifier *v = ctx;
+	struct link_ctx c = { v, m };
+
+	v->s = s;
+	inomap_clear(&v->links, check_link_count, &c);
+	if (m->comp)
+		v->compressed_before = true;
+	if (!m->trailer && (m->entries || !m->comp)) {
+		struct srcloc loc = { .file = img_where(v->s), .at_offset = true,
+				      .offset = m->offset + m->size };
+
+		diag_warn(v->d, &loc, "member %u ends without a TRAILER!!! entry",
+			  m->index);
+	}
+	return 0;
+}
+
+int verify_image(const char *path, FILE *out, struct diag *d)
+{
+	struct verifier v = { .d = d };
+	struct img_visitor vis = {
+		.member_begin = verify_member_begin,
+		.entry = verify_entry,
+		.member_end = verify_member_end,
+		.ctx = &v,
+	};
+	struct link_ctx c = { &v, NULL };
+	int rc = img_scan_path(path, &vis, 0, d);
+
+	inomap_clear(&v.links, check_link_count, &c);
+	pathmap_release(&v.paths);
+	free(v.def);
+	fprintf(out, "%s: %u member%s, %llu entries: %s (%u error%s, %u warning%s)\n",
+		path, v.members, v.members == 1 ? "" : "s", v.entries,
+		diag_failed(d) ? "FAILED" : "ok", d->errors,
+		d->errors == 1 ? "" : "s", d->warnings,
+		d->warnings == 1 ? "" : "s");
+	return rc;
+}

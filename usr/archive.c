@@ -28,6 +28,8 @@ struct writer {
 	const struct archive_opts *opts;
 	bool dry;
 	struct diag *d;
+	const struct entry *last_dir;	/* the latest directory written */
+	uint32_t next_ino;		/* for alignment fillers */
 };
 
 static int report_write_error(struct writer *w, const struct entry *e, int rc)
@@ -158,32 +160,87 @@ fail:
 /*
  * With -a, pad the name of an entry whose data is larger than the
  * alignment so that the data starts at a multiple of it (and likewise for
- * a node that asks for an alignment of its own: Intel microcode); the padding is
- * counted in c_namesize, and the kernel's unpacker skips it with the name.
- * The kernel rejects a namesize beyond PATH_MAX, so past that, give up.
+ * a node that asks for an alignment of its own: Intel microcode); the
+ * padding is counted in c_namesize, and the kernel's unpacker skips it
+ * with the name.  Returns the alignment wanted, 0 for none.
  */
-static uint32_t align_pad(struct writer *w, const struct entry *e,
-			  uint64_t size)
+static uint32_t wanted_align(struct writer *w, const struct entry *e,
+			     uint64_t size)
 {
 	uint32_t align = w->opts->data_align;
-	uint32_t namesize = (uint32_t)strlen(e->name) + 1;
-	uint32_t pad;
 
 	if (size <= align)
 		align = 0;
 	if (e->node->data_align > align)
 		align = e->node->data_align;	/* early microcode */
+	return align;
+}
+
+/* The largest header + name field the kernel takes, kept a multiple of 4. */
+#define FILLER_MAX ((CPIO_HDR_LEN + CPIO_PATH_MAX) & ~3u)
+
+/*
+ * The kernel rejects a c_namesize beyond PATH_MAX, so a long name cannot
+ * always absorb the padding (Linux 6.18's tool then gives up and copies
+ * the data unaligned).  Instead, move the entry: repeat the latest
+ * directory entry, identical but for its padded name, which the kernel
+ * applies again to no effect (mkdir fails, the same owner, mode and mtime
+ * are set) and cpio tools extract as the directory it already made.  Its
+ * size @fill (a multiple of 4) is chosen so the padding needed after it
+ * is what the entry's own name field can hold.
+ */
+static int put_filler(struct writer *w, uint32_t fill)
+{
+	const struct entry *dir = w->last_dir;
+	const struct node *n = dir->node;
+	struct cpio_header h = {
+		.ino = w->next_ino++,	/* its own: cpio tools link equal ones */
+		.mode = n->mode,
+		.uid = n->uid,
+		.gid = n->gid,
+		.nlink = 2,
+		.mtime = n->archive_mtime,
+	};
+	uint32_t len = (uint32_t)strlen(dir->name) + 1;
+
+	return put_header_name(w, &h, dir->name, fill - CPIO_HDR_LEN - len);
+}
+
+/* The padding for @e's name; fillers first if it would not fit. */
+static int align_pad(struct writer *w, const struct entry *e, uint64_t size,
+		     uint32_t *pad)
+{
+	uint32_t align = wanted_align(w, e, size);
+	uint32_t namesize = (uint32_t)strlen(e->name) + 1;
+	uint32_t room = CPIO_PATH_MAX - namesize;
+	int tries, rc;
+
+	*pad = 0;
 	if (!align)
 		return 0;
-	pad = cpio_pad(w->out->offset + CPIO_HDR_LEN + namesize, align);
-	if (namesize + pad > CPIO_PATH_MAX) {
-		if (w->dry)
-			diag_warn(w->d, &e->loc,
-				  "data of '%s' not aligned to %u: the name field would exceed %u bytes",
-				  e->name, align, CPIO_PATH_MAX);
-		return 0;
+	*pad = cpio_pad(w->out->offset + CPIO_HDR_LEN + namesize, align);
+	for (tries = 0; *pad > room && w->last_dir && tries < 64; tries++) {
+		uint32_t min = CPIO_HDR_LEN + (uint32_t)strlen(w->last_dir->name) + 1;
+		uint32_t fill = *pad & ~3u;
+
+		min += cpio_pad(min, 4);
+		if (fill < min)
+			fill = min;
+		if (fill > FILLER_MAX)
+			fill = FILLER_MAX;
+		rc = put_filler(w, fill);
+		if (rc)
+			return report_write_error(w, e, rc);
+		*pad = cpio_pad(w->out->offset + CPIO_HDR_LEN + namesize, align);
 	}
-	return pad;
+	if (*pad <= room)
+		return 0;
+	if (w->dry)
+		diag_warn(w->d, &e->loc,
+			  "data of '%s' not aligned to %u: the name field would exceed %u bytes",
+			  e->name, align, CPIO_PATH_MAX);
+	*pad = 0;
+	return 0;
 }
 
 /*
@@ -360,7 +417,9 @@ static int write_file(struct writer *w, struct entry_list *l, size_t i)
 			goto out;
 		}
 	}
-	pad = carrier ? align_pad(w, e, n->size) : 0;
+	pad = 0;
+	if (carrier && align_pad(w, e, n->size, &pad))
+		goto out;
 	rc = put_header_name(w, &h, e->name, pad);
 	if (rc) {
 		rc = report_write_error(w, e, rc);
@@ -446,8 +505,11 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 	size_t i;
 	int rc = 0;
 
-
 	number_nodes(l);
+	w.next_ino = FIRST_INO;
+	for (i = 0; i < l->len; i++)
+		if (l->v[i].node->archive_ino >= w.next_ino)
+			w.next_ino = l->v[i].node->archive_ino + 1;
 	for (i = 0; i < l->len && !rc; i++) {
 		switch (l->v[i].node->type) {
 		case ENTRY_FILE:
@@ -458,6 +520,8 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 			break;
 		default:
 			rc = write_node(&w, &l->v[i]);
+			if (l->v[i].node->type == ENTRY_DIR)
+				w.last_dir = &l->v[i];
 		}
 		if (!rc && !dry && opts->progress)
 			progress_entry(opts->progress, l->v[i].name,

@@ -112,6 +112,8 @@ static int collect_entry(void *ctx, struct img_scan *s,
 	int dotdot;
 
 	(void)m;
+	if (img_is_filler(e))
+		return 0;
 	if (!v)
 		return -1;
 	dm->v = v;

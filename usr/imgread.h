@@ -70,6 +70,18 @@ struct img_entry {
 
 struct img_scan;
 
+/*
+ * A directory entry with a padded name is an alignment filler: gen_init_cpio
+ * -a repeats a directory (same mode, owner, mtime) to move the next file's
+ * data to an aligned offset when that file's own name field could not
+ * hold the padding.  Readers treat it as the directory seen before.
+ */
+static inline bool img_is_filler(const struct img_entry *e)
+{
+	return (e->h.mode & 0170000) == 0040000 &&
+	       e->h.namesize > __builtin_strlen(e->name) + 1;
+}
+
 struct img_visitor {
 	/* Each returns 0 to go on, or -1 to stop the scan (after reporting). */
 	int (*member_begin)(void *ctx, struct img_scan *s,

@@ -243,6 +243,10 @@ int lister_entry(struct lister *l, const struct img_member *m,
 		return 0;
 	}
 	free(norm);
+	if (img_is_filler(e)) {
+		fprintf(l->out, "# an alignment filler: '%s' again\n", e->name);
+		return 0;
+	}
 	note_facts(&l->facts, e);
 	name = spec_name(e->name);
 	if (!name)

@@ -264,6 +264,9 @@ static int verify_entry(void *ctx, struct img_scan *s,
 		;	/* the root: the kernel applies its mode and owner */
 	else if (!e->name[0])
 		warn_entry(v, "an empty name: the kernel skips it");
+	else if (img_is_filler(e) && defined_at(v, v->name) &&
+		 defined_at(v, v->name)->type == S_IFDIR)
+		;	/* -a's repeat of a directory: nothing changes */
 	else if (check_shape(v)) {
 		if (dotdot)
 			warn_entry(v, "'..' in the name: the kernel stops at the root, extraction refuses it");

@@ -17,6 +17,7 @@
 #include "imgread.h"
 
 #define IN_BUF (256 * 1024)
+#define IN_READ (64 * 1024)
 
 /*
  * The bytes being parsed: the image file itself (read with pread, so a
@@ -59,12 +60,19 @@ static int in_fill(struct instream *in, size_t n)
 	in->tail -= in->head;
 	in->head = 0;
 	while (in->tail < n && !in->eof) {
+		/*
+		 * Read ahead a little, not a whole buffer: after a file's
+		 * data is skipped, the next header is all that is wanted.
+		 */
+		size_t want = n - in->tail > IN_READ ? n - in->tail : IN_READ;
 		ssize_t got;
 
+		if (want > IN_BUF - in->tail)
+			want = IN_BUF - in->tail;
 		if (in->is_pipe)
-			got = read(in->fd, in->buf + in->tail, IN_BUF - in->tail);
+			got = read(in->fd, in->buf + in->tail, want);
 		else
-			got = pread(in->fd, in->buf + in->tail, IN_BUF - in->tail,
+			got = pread(in->fd, in->buf + in->tail, want,
 				    (off_t)(in->pos + in->tail));
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -422,9 +430,17 @@ static int scan_compressed(struct img_scan *s, int fd, uint64_t from,
 		close(feed[1]);
 		return scan_error(s, from, "cannot make a pipe: %s", strerror(errno));
 	}
-	feeder = start_feeder(fd, from, to, feed[1]);
+	/*
+	 * A stream that runs to the end of the image is read by the
+	 * decompressor straight from the file; one that stops earlier (zstd,
+	 * lz4: more follows) is fed to it exactly by a child process.
+	 */
+	if (to == s->in->size && lseek(fd, (off_t)from, SEEK_SET) == (off_t)from)
+		feeder = 0;
+	else
+		feeder = start_feeder(fd, from, to, feed[1]);
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, feed[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, feeder ? feed[0] : fd, 0);
 	posix_spawn_file_actions_adddup2(&fa, dec[1], 1);
 	rc = posix_spawnp(&pid, m->decompress[0], &fa, NULL,
 			  decompress_argv(m), environ);

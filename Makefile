@@ -109,3 +109,108 @@ clean:
 		$(patsubst %.o,%.d,$($(p)-objs))))
 
 .PHONY: all check bench install clean FORCE
+
+# make boot: a two-phase boot under QEMU, from an initramfs to a real root.
+#
+#   make boot [KVER=<version>] [ROOTIMG=<raw disk image>] [BOOT_APPEND=...]
+#
+# usr/switch-root.cpio.gz is specs/switch-root.list plus what
+# usr/gen_init_deps finds for it: the modules of specs/switch-root-modules
+# for kernel KVER (usr/switch-root-modules.list) and /bin/busybox, which
+# must be static, from busybox-static (usr/switch-root-programs.list).
+# Two lists, not one, because each names the directories it passes, /usr
+# for both, and only separate sources may define a path twice.
+# usr/root.img is an example root disk, an ext4 image with specs/root-init
+# as /sbin/init, that mke2fs -d fills from a directory: no root privileges
+# are needed.  QEMU (TCG unless BOOT_ACCEL=kvm) then boots
+# /boot/vmlinuz-$(KVER) with both, the console on this terminal, until the
+# guest powers off (Ctrl-A x quits QEMU sooner).
+#
+# KVER defaults to the newest Debian cloud kernel in /boot, whose virtio
+# drivers are modules, else to the running kernel.  ROOTIMG boots the same
+# initramfs on another disk.  BOOT_APPEND adds kernel parameters; a later
+# one wins: root=LABEL=gic-root, rootwait=10, or panic=0 for a rescue
+# shell instead of the power-off when the root cannot be mounted.
+
+KVER ?= $(or $(patsubst /boot/vmlinuz-%,%,$(shell printf '%s\n' \
+	$(wildcard /boot/vmlinuz-*-cloud-amd64) | sort -V | tail -n 1)), \
+	$(shell uname -r))
+ROOTIMG ?= $(objtree)/usr/root.img
+BOOT_ACCEL ?= tcg
+BOOT_APPEND ?=
+QEMU ?= qemu-system-x86_64
+BUSYBOX ?= /bin/busybox
+
+# The example disk's label and UUID, fixed so that root=LABEL= and
+# root=UUID= can name it (tests/switch-root.t does).
+ROOT_LABEL := gic-root
+ROOT_UUID := 5a17c0de-0b07-4e11-8a5e-1a5700000001
+
+boot_mods := $(objtree)/usr/switch-root-modules.list
+boot_progs := $(objtree)/usr/switch-root-programs.list
+boot_img := $(objtree)/usr/switch-root.cpio.gz
+boot_kver := $(objtree)/usr/.switch-root-kver
+boot_modules = $(shell sed 's/\#.*//' $(srctree)/specs/switch-root-modules)
+
+# Record KVER; rewrite the stamp only when it changes (as .build-flags).
+# Check it first, before anything is built for a kernel that cannot boot.
+$(boot_kver): FORCE
+	@test -r /boot/vmlinuz-$(KVER) || { \
+		echo "make boot: cannot read /boot/vmlinuz-$(KVER): give KVER=<version>" >&2; \
+		exit 1; }
+	@mkdir -p $(@D)
+	@echo '$(KVER)' | cmp -s - $@ || echo '$(KVER)' > $@
+
+# The resolver writes to a temporary file: no half list after a failure.
+$(boot_mods): $(objtree)/usr/gen_init_deps \
+		$(srctree)/specs/switch-root-modules $(boot_kver)
+	$(quiet) GEN usr/switch-root-modules.list
+	$(Q)$(objtree)/usr/gen_init_deps modules --kver $(KVER) \
+		$(boot_modules) > $@.tmp || { rm -f $@.tmp; exit 1; }
+	$(Q)mv -f $@.tmp $@
+
+$(boot_progs): $(objtree)/usr/gen_init_deps $(BUSYBOX)
+	$(quiet) GEN usr/switch-root-programs.list
+	$(Q)$(objtree)/usr/gen_init_deps exec $(BUSYBOX) > $@.tmp || \
+		{ rm -f $@.tmp; exit 1; }
+	$(Q)mv -f $@.tmp $@
+
+# The list's locations are relative to the top of the source tree; -l
+# records every file that went in, so that make rebuilds when one changes.
+$(boot_img): $(objtree)/usr/gen_init_cpio $(srctree)/specs/switch-root.list \
+		$(srctree)/specs/switch-root-init $(boot_mods) $(boot_progs)
+	$(quiet) GEN usr/switch-root.cpio.gz
+	$(Q)cd $(srctree) && $(objtree)/usr/gen_init_cpio --no-fsync -z gzip \
+		-l $(objtree)/usr/.switch-root.cpio.gz.d -o $@ \
+		specs/switch-root.list $(boot_mods) $(boot_progs)
+-include $(objtree)/usr/.switch-root.cpio.gz.d
+
+# The files get the builder's uid in the image (mke2fs -d copies owners);
+# only the top directory is made root's.
+$(objtree)/usr/root.img: $(srctree)/specs/root-init $(BUSYBOX)
+	@mkdir -p $(@D)
+	$(quiet) GEN usr/root.img
+	$(Q)rm -rf $@.tree $@.tmp
+	$(Q)mkdir -p $@.tree/bin $@.tree/sbin $@.tree/dev $@.tree/proc $@.tree/sys
+	$(Q)cp $(BUSYBOX) $@.tree/bin/busybox
+	$(Q)cp $< $@.tree/sbin/init && chmod 0755 $@.tree/sbin/init
+	$(Q)mke2fs -q -t ext4 -d $@.tree -L $(ROOT_LABEL) -U $(ROOT_UUID) \
+		-E root_owner=0:0 $@.tmp 16M > /dev/null
+	$(Q)rm -rf $@.tree && mv -f $@.tmp $@
+
+boot: $(boot_img) $(ROOTIMG)
+	$(quiet) QEMU /boot/vmlinuz-$(KVER)
+	$(Q)$(QEMU) -accel $(BOOT_ACCEL) -m 256 -nodefaults -no-user-config \
+		-nographic -serial mon:stdio -no-reboot \
+		-kernel /boot/vmlinuz-$(KVER) -initrd $(boot_img) \
+		-drive file=$(ROOTIMG),if=virtio,format=raw \
+		-append 'console=ttyS0 root=/dev/vda panic=-1 $(BOOT_APPEND)'
+
+clean: clean-boot
+clean-boot:
+	$(Q)rm -rf $(boot_mods) $(boot_mods).tmp $(boot_progs) \
+		$(boot_progs).tmp $(boot_img) $(boot_kver) \
+		$(objtree)/usr/.switch-root.cpio.gz.d $(objtree)/usr/root.img \
+		$(objtree)/usr/root.img.tree $(objtree)/usr/root.img.tmp
+
+.PHONY: boot clean-boot

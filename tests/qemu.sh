@@ -3,6 +3,8 @@
 # tests/qemu.sh: boot an initramfs under QEMU.  Source it after lib.sh.
 #
 #   boot_kernel                 print the kernel to boot; false if none
+#   boot_kver                   print its version (/lib/modules/<version>);
+#                               false if unknown
 #   static_elf FILE             true if FILE needs no dynamic loader
 #   boot_initrd INITRD LOG [APPEND [QEMU-ARG...]]
 #                               boot INITRD, console output to LOG;
@@ -18,6 +20,10 @@
 #                 whose drivers QEMU's default machine needs are built in)
 #   BOOT_ACCEL    QEMU accelerator, "kvm" or "tcg" (default: see below)
 #   BOOT_TIMEOUT  seconds before a hung guest is killed (default 120)
+#   BOOT_KVER     the version of BOOT_KERNEL (default: from its name,
+#                 vmlinuz-<version>)
+#   BOOT_INPUT    what QEMU reads as the console's input: a file or a FIFO
+#                 (default /dev/null)
 
 boot_kernel() {
 	local k
@@ -28,6 +34,26 @@ boot_kernel() {
 	fi
 	k=$(printf '%s\n' /boot/vmlinuz-*-cloud-amd64 | sort -V | tail -n 1)
 	[ -r "$k" ] && echo "$k"
+}
+
+# The kernel's release, the name of its directory in /lib/modules: Debian
+# installs each kernel as /boot/vmlinuz-<release>.
+boot_kver() {
+	local k
+
+	if [ -n "${BOOT_KVER:-}" ]; then
+		echo "$BOOT_KVER"
+		return
+	fi
+	k=$(boot_kernel) || return
+	case ${k##*/} in
+	vmlinuz-?*)
+		echo "${k##*/vmlinuz-}"
+		;;
+	*)
+		return 1
+		;;
+	esac
 }
 
 # An ELF executable is static when it has no PT_INTERP program header
@@ -68,7 +94,8 @@ _boot_accel() {
 
 # No default devices, no display: the only way out is the serial port,
 # and it goes to LOG together with QEMU's own complaints.  stdin is
-# /dev/null so that QEMU never touches the caller's terminal.
+# /dev/null, or BOOT_INPUT, so that QEMU never touches the caller's
+# terminal.
 boot_initrd() {
 	local initrd=$1 log=$2 append=${3:-} kernel
 
@@ -85,7 +112,7 @@ boot_initrd() {
 		-no-reboot \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1${append:+ $append}" \
-		"$@" < /dev/null > "$log" 2>&1
+		"$@" < "${BOOT_INPUT:-/dev/null}" > "$log" 2>&1
 }
 
 boot_diag() {

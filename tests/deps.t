@@ -71,8 +71,8 @@ build_root() {
 	mklib ld-linux.so.2 "$R/usr/lib/ld-linux.so.2" -m32
 
 	# ld.so.conf: an include with a glob (which must skip .hidden.conf
-	# and c.txt), an include relative to the including file, comments,
-	# a trailing slash.  The directories, in order: /opt/confa,
+	# and c.txt), an include relative to the including file, an include
+	# of a file being read, comments, a trailing slash.  The directories, in order: /opt/confa,
 	# /opt/extra, /opt/conf1.
 	cat >"$R/etc/ld.so.conf" <<-'EOF'
 	# the fixture's ld.so.conf
@@ -85,7 +85,8 @@ build_root() {
 	printf '  include ../extra.conf\n' >"$R/etc/ld.so.conf.d/b.conf"
 	printf '/opt/hidden\n' >"$R/etc/ld.so.conf.d/.hidden.conf"
 	printf '/opt/hidden\n' >"$R/etc/ld.so.conf.d/c.txt"
-	printf '/opt/extra\n' >"$R/etc/extra.conf"
+	# A loop: read once, it adds nothing and ends.
+	printf '/opt/extra\ninclude /etc/ld.so.conf\n' >"$R/etc/extra.conf"
 }
 
 # /opt/app/bin/prog: DT_RUNPATH $ORIGIN/../lib, needs liba.so.1 (a

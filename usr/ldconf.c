@@ -11,14 +11,18 @@
 #include <string.h>
 
 #include "ldconf.h"
-
-/* ld.so.conf files including each other: a loop, or a mistake. */
-#define MAX_DEPTH 16
+#include "strmap.h"
 
 struct reader {
 	struct ldconf *c;
 	const struct root *r;
 	struct diag *d;
+	/*
+	 * Files read so far, by real path.  Each is read once: a second
+	 * reading could only repeat directories listed already, and files
+	 * that include each other would otherwise never end.
+	 */
+	struct strmap seen;
 };
 
 /* Takes @s (NULL: no memory). */
@@ -116,11 +120,10 @@ out:
 	return rc ? -1 : 0;
 }
 
-static int read_file(struct reader *rd, const char *path, unsigned int depth);
+static int read_file(struct reader *rd, const char *path, bool top);
 
 /* "include <pattern>...": relative patterns are beside the including file. */
-static int read_includes(struct reader *rd, const char *from, char *words,
-			 unsigned int depth)
+static int read_includes(struct reader *rd, const char *from, char *words)
 {
 	struct ldconf files = { NULL, 0, 0 };
 	char *word, *save = NULL, *dir = path_dirname(from), *pattern;
@@ -134,7 +137,7 @@ static int read_includes(struct reader *rd, const char *from, char *words,
 		free(pattern);
 	}
 	for (i = 0; i < files.len && !rc; i++)
-		rc = read_file(rd, files.dirs[i], depth + 1);
+		rc = read_file(rd, files.dirs[i], false);
 	ldconf_release(&files);
 	free(dir);
 	return rc;
@@ -149,11 +152,10 @@ static bool starts_word(const char *line, const char *word)
 }
 
 /* One line, its comment and outer blanks cut off already. */
-static int read_line(struct reader *rd, const char *path, char *line,
-		     unsigned int depth)
+static int read_line(struct reader *rd, const char *path, char *line)
 {
 	if (starts_word(line, "include"))
-		return read_includes(rd, path, line + 8, depth);
+		return read_includes(rd, path, line + 8);
 	if (starts_word(line, "hwcap"))
 		return 0;	/* long gone from ld.so */
 	return add_dir(rd, line);
@@ -179,21 +181,51 @@ static char *next_line(char **cursor)
 	return line;
 }
 
-static int read_file(struct reader *rd, const char *path, unsigned int depth)
+/*
+ * Whether @path is to be read: *@real is NULL when the file it leads to
+ * was read before, else what to read (its real path, or @path itself
+ * when it cannot be resolved, so that reading it says why).  -1 without
+ * memory.
+ */
+static int first_reading(struct reader *rd, const char *path, char **real)
 {
-	char *buf, *cursor, *line;
+	struct resolved res;
+	int rc = root_resolve(rd->r, path, &res);
+
+	*real = NULL;
+	if (rc == -ENOMEM)
+		goto out;
+	if (rc) {
+		*real = strdup(path);
+		rc = *real ? 0 : -ENOMEM;
+		goto out;
+	}
+	rc = strmap_put(&rd->seen, res.path, 0);
+	if (rc == 0) {
+		*real = res.path;
+		res.path = NULL;
+	}
+	rc = rc < 0 ? -ENOMEM : 0;
+out:
+	resolved_release(&res);
+	return rc ? -1 : 0;
+}
+
+static int read_file(struct reader *rd, const char *path, bool top)
+{
+	char *buf, *cursor, *line, *real;
 	size_t len;
 	int rc;
 
-	if (depth > MAX_DEPTH) {
-		diag_error(rd->d, NULL, "%s: ld.so.conf files include each other too deeply",
-			   path);
+	if (first_reading(rd, path, &real))
+		return -1;
+	if (!real)
 		return 0;
-	}
-	rc = root_read_file(rd->r, path, &buf, &len);
+	rc = root_read_file(rd->r, real, &buf, &len);
+	free(real);
 	if (rc == -ENOMEM)
 		return -1;
-	if (rc == -ENOENT && depth == 0)
+	if (rc == -ENOENT && top)
 		return 0;	/* no ld.so.conf: the default directories */
 	if (rc) {
 		diag_error(rd->d, NULL, "%s: %s", path, strerror(-rc));
@@ -202,15 +234,18 @@ static int read_file(struct reader *rd, const char *path, unsigned int depth)
 	cursor = buf;
 	while (!rc && (line = next_line(&cursor)))
 		if (*line)
-			rc = read_line(rd, path, line, depth);
+			rc = read_line(rd, path, line);
 	free(buf);
 	return rc;
 }
 
 int ldconf_read(struct ldconf *c, const struct root *r, struct diag *d)
 {
-	struct reader rd = { c, r, d };
+	struct reader rd = { c, r, d, STRMAP_INIT };
+	int rc;
 
 	ldconf_release(c);
-	return read_file(&rd, "/etc/ld.so.conf", 0);
+	rc = read_file(&rd, "/etc/ld.so.conf", true);
+	strmap_release(&rd.seen);
+	return rc;
 }

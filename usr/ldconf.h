@@ -27,9 +27,10 @@ struct ldconf {
 };
 
 /*
- * Read the list of @r into @c (empty first).  A file that cannot be read
- * or includes nest too deeply are reported through @d and skipped.
- * Returns 0, or -1 without memory.
+ * Read the list of @r into @c (emptied first).  A file that cannot be
+ * read is reported through @d and skipped; a file included again (files
+ * may include each other) is not read again.  Returns 0, or -1 without
+ * memory.
  */
 int ldconf_read(struct ldconf *c, const struct root *r, struct diag *d);
 void ldconf_release(struct ldconf *c);

@@ -206,40 +206,69 @@ static int put_filler(struct writer *w, uint32_t fill)
 	return put_header_name(w, &h, dir->name, fill - CPIO_HDR_LEN - len);
 }
 
+#define MAX_FILLERS 64
+
+/*
+ * The fillers that bring the padding @e needs at @offset within what its
+ * name field can hold: their sizes into @fill, their number returned; -1
+ * when even MAX_FILLERS cannot (huge alignments, a directory name about
+ * as long as the field).
+ */
+static int plan_fillers(const struct writer *w, uint64_t offset,
+			uint32_t namesize, uint32_t align, uint32_t fill[])
+{
+	uint32_t room = CPIO_PATH_MAX - namesize;
+	uint32_t min = CPIO_HDR_LEN + (uint32_t)strlen(w->last_dir->name) + 1;
+	uint32_t pad = cpio_pad(offset + CPIO_HDR_LEN + namesize, align);
+	int n = 0;
+
+	min += cpio_pad(min, 4);
+	while (pad > room) {
+		uint32_t f = pad & ~3u;
+
+		if (n == MAX_FILLERS)
+			return -1;
+		if (f < min)
+			f = min;
+		if (f > FILLER_MAX)
+			f = FILLER_MAX;
+		fill[n++] = f;
+		offset += f;
+		pad = cpio_pad(offset + CPIO_HDR_LEN + namesize, align);
+	}
+	return n;
+}
+
 /* The padding for @e's name; fillers first if it would not fit. */
 static int align_pad(struct writer *w, const struct entry *e, uint64_t size,
 		     uint32_t *pad)
 {
 	uint32_t align = wanted_align(w, e, size);
 	uint32_t namesize = (uint32_t)strlen(e->name) + 1;
-	uint32_t room = CPIO_PATH_MAX - namesize;
-	int tries, rc;
+	uint32_t fill[MAX_FILLERS];
+	int i, n, rc;
 
 	*pad = 0;
 	if (!align)
 		return 0;
 	*pad = cpio_pad(w->out->offset + CPIO_HDR_LEN + namesize, align);
-	for (tries = 0; *pad > room && w->last_dir && tries < 64; tries++) {
-		uint32_t min = CPIO_HDR_LEN + (uint32_t)strlen(w->last_dir->name) + 1;
-		uint32_t fill = *pad & ~3u;
-
-		min += cpio_pad(min, 4);
-		if (fill < min)
-			fill = min;
-		if (fill > FILLER_MAX)
-			fill = FILLER_MAX;
-		rc = put_filler(w, fill);
+	if (*pad <= CPIO_PATH_MAX - namesize)
+		return 0;
+	n = w->last_dir ? plan_fillers(w, w->out->offset, namesize, align, fill) : -1;
+	if (n < 0) {
+		if (w->dry)
+			diag_warn(w->d, &e->loc,
+				  "data of '%s' not aligned to %u: the name field would exceed %u bytes",
+				  e->name, align, CPIO_PATH_MAX);
+		*pad = 0;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		rc = put_filler(w, fill[i]);
 		if (rc)
 			return report_write_error(w, e, rc);
-		*pad = cpio_pad(w->out->offset + CPIO_HDR_LEN + namesize, align);
 	}
-	if (*pad <= room)
-		return 0;
-	if (w->dry)
-		diag_warn(w->d, &e->loc,
-			  "data of '%s' not aligned to %u: the name field would exceed %u bytes",
-			  e->name, align, CPIO_PATH_MAX);
-	*pad = 0;
+	*pad = cpio_pad(w->out->offset + CPIO_HDR_LEN + namesize, align);
 	return 0;
 }
 

@@ -321,6 +321,19 @@ static int create_entry(struct extractor *x, char *path)
 	return rc;
 }
 
+/* First pass: a crc archive's data must match its checksums. */
+static int check_sum(struct extractor *x)
+{
+	uint32_t sum;
+
+	if (img_data_sum(x->s, &sum))
+		return -1;
+	if (sum != x->e->h.check)
+		refuse(x, true, "data checksum %08X, the header says %08X", sum,
+		       x->e->h.check);
+	return 0;
+}
+
 /* What the kernel skips is skipped here too (--verify says why). */
 static bool kernel_keeps(const struct img_entry *e)
 {
@@ -355,6 +368,8 @@ static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
 	if (!x->writing) {
 		if (!check_components(x, path) && note_type(x, path))
 			rc = -1;
+		if (!rc && e->fmt == CPIO_CRC && (e->h.mode & S_IFMT) == S_IFREG)
+			rc = check_sum(x);
 	} else {
 		rc = create_entry(x, path);
 		if (!rc)

@@ -115,6 +115,9 @@ static const char usage_text[] =
 "       [-z <method>[:<level>]] [-l <depfile>] [--no-fsync] [--werror]\n"
 "       [--microcode <dir>] [--early <source>]...\n"
 "       [-u <uid>] [-g <gid>] <source>...\n"
+"       " PROG " --list|--examine|--verify [--werror] <image>\n"
+"       " PROG " --extract <dir> <image>\n"
+"       " PROG " --diff <image1> <image2>\n"
 "\n"
 "Compile the sources into one newc cpio archive for the kernel's\n"
 "initramfs.  A source is a spec list ('-' for standard input), a\n"
@@ -140,7 +143,9 @@ static const char usage_text[] =
 "  -c               write the crc format (070702) with data checksums\n"
 "  -o <output_file> write the archive there (atomically) not to stdout\n"
 "  -a <data_align>  pad names so that file data larger than <data_align>\n"
-"                   (a power of two >= 4) starts at a multiple of it\n"
+"                   (a power of two >= 4) starts at a multiple of it; a\n"
+"                   name too long for its padding is preceded by a copy\n"
+"                   of the latest directory entry, padded instead\n"
 "  -z <method>      compress the main member: gzip, zstd, xz, lzma, bzip2,\n"
 "                   lz4, lzo or none, with an optional :<level>; default:\n"
 "                   from the -o suffix (.gz .zst .xz .lzma .bz2 .lz4 .lzo)\n"
@@ -155,6 +160,19 @@ static const char usage_text[] =
 "  --no-fsync       do not flush the output to disk before finishing\n"
 "  --werror         treat warnings as errors\n"
 "  -h, --help       show this help;  --version  show the version\n"
+"\n"
+"Reading an image (any initrd; build options are refused):\n"
+"  --list <image>   print it as a spec list that compiles back to it\n"
+"  --examine <image> one line per member: offset, length, compression,\n"
+"                   format, entries, size, trailer\n"
+"  --verify <image> report what would stop the kernel's unpacker (errors)\n"
+"                   or what it would skip or replace silently (warnings)\n"
+"  --extract <dir> <image>\n"
+"                   unpack into <dir>, refusing absolute names, '..' and\n"
+"                   paths through symlinks; print the list as --list does\n"
+"  --diff <image1> <image2>\n"
+"                   what differs, member by member and entry by entry;\n"
+"                   exit 0 same bytes, 1 different, 2 trouble\n"
 "\n"
 "See gen_init_cpio(1).\n";
 
@@ -428,8 +446,10 @@ static int parse_command_line(int argc, char **argv, struct options *o,
 	for (; optind < argc; optind++)
 		if (add_source(o, argv[optind], false, d))
 			goto usage;
+	if (o->mode != MODE_BUILD && check_read_mode(o, d))
+		goto usage;
 	if (o->mode != MODE_BUILD)
-		return check_read_mode(o, d) ? EXIT_USAGE : EXIT_OK;
+		return EXIT_OK;
 	if (!o->nsources) {
 		diag_error(d, NULL,
 			   "no source given (a spec list, a directory or an archive)");

@@ -203,6 +203,18 @@ short_read:
 			  (unsigned long long)s->data_left);
 }
 
+int img_data_sum(struct img_scan *s, uint32_t *sum)
+{
+	static unsigned char buf[65536];
+	long n, i;
+
+	*sum = 0;
+	while ((n = img_read_data(s, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++)
+			*sum += buf[i];
+	return n < 0 ? -1 : 0;
+}
+
 /* The header at the current position, checked; -1 after reporting. */
 static int read_header(struct img_scan *s, struct img_entry *e)
 {

@@ -29,11 +29,13 @@
  * 4096 bytes, data on a directory) is not an error here: the entry is
  * handed over as it is and the visitors decide (verify.c warns).
  *
- * A compressed stream is taken to run to the last non-zero byte of the
- * image: the external programs read concatenated streams of their own
- * format (so `segment gzip` members each show up), but cannot say where a
- * stream ends, so a different compression after a compressed one is
- * reported as the decompressor's failure.
+ * Where a compressed stream ends is known only to its decompressor.  zstd
+ * and lz4 (legacy) streams say it in their framing, so members may follow
+ * them; gzip, xz, bzip2, lzop and lzma streams are taken to run to the end
+ * of the image: their programs read concatenated streams of their own
+ * kind (so `segment gzip` members each show up), but a member of another
+ * kind after one of them is reported as the decompressor's failure, or,
+ * after bzip2 and lzma, whose programs stop quietly, not seen at all.
  */
 
 #include <stdbool.h>
@@ -116,6 +118,12 @@ int img_scan_fd(int fd, const char *path, const struct img_visitor *v,
  * -1 on error (reported: the input ended early, or a read failed).
  */
 long img_read_data(struct img_scan *s, void *buf, unsigned long n);
+
+/*
+ * The crc format's c_check of the rest of the current entry's data: the
+ * sum of its bytes, mod 2^32, into *@sum.  0, or -1 (reported).
+ */
+int img_data_sum(struct img_scan *s, uint32_t *sum);
 
 /*
  * Where the current entry is, for a visitor's own messages: "<image>:

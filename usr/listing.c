@@ -27,7 +27,8 @@ struct build_facts {
 	bool one_mtime;			/* every entry has mtime */
 	bool one_nonfile_mtime;		/* every non-file entry has nonfile_mtime */
 	uint32_t mtime, nonfile_mtime, newest_file;
-	uint32_t align;			/* largest alignment of padded names, 0: none */
+	bool padded;			/* some file's name was padded (-a) */
+	bool align_bad[31];		/* -a 2^k would not give these bytes */
 	const char *first_comp;
 	unsigned int members;
 };
@@ -81,6 +82,31 @@ static char *spec_name(const char *name)
 	return s;
 }
 
+/*
+ * Which -a reproduces the padding: with -a A, exactly the files larger
+ * than A have their data at multiples of A, the others have no padding.
+ */
+static void note_alignment(struct build_facts *f, const struct img_entry *e,
+			   bool padded)
+{
+	int k;
+
+	uint64_t natural = e->offset + CPIO_HDR_LEN + strlen(e->name) + 1;
+
+	natural += cpio_pad(natural, 4);
+	f->padded |= padded;
+	for (k = 2; k <= 30; k++) {
+		uint64_t a = 1ull << k;
+
+		/* Padded: larger than A, and just enough to reach a multiple. */
+		if (padded && (e->h.filesize <= a ||
+			       e->data_offset != natural + cpio_pad(natural, (uint32_t)a)))
+			f->align_bad[k] = true;
+		if (!padded && e->h.filesize > a && e->data_offset % a)
+			f->align_bad[k] = true;
+	}
+}
+
 static void note_facts(struct build_facts *f, const struct img_entry *e)
 {
 	bool is_file = (e->h.mode & S_IFMT) == S_IFREG;
@@ -102,14 +128,9 @@ static void note_facts(struct build_facts *f, const struct img_entry *e)
 	} else if (!is_file && e->h.mtime != f->nonfile_mtime) {
 		f->one_nonfile_mtime = false;
 	}
-	if (is_file && e->h.filesize && e->h.namesize > len) {
-		uint32_t a = (uint32_t)(e->data_offset & -e->data_offset);
-
-		if (!a || a > 1u << 30)
-			a = 1u << 30;
-		if (!f->align || a < f->align)
-			f->align = a;
-	}
+	if (is_file && e->h.filesize &&
+	    strncmp(e->name, "kernel/x86/microcode/", 21))	/* aligned anyway */
+		note_alignment(f, e, e->h.namesize > len);
 }
 
 /* "<mode> <uid> <gid>" as a spec line ends. */
@@ -283,14 +304,18 @@ int lister_member_end(struct lister *l, const struct img_member *m)
 void lister_finish(struct lister *l)
 {
 	const struct build_facts *f = &l->facts;
+	int k;
 
 	fprintf(l->out, "# To compile this list back, in the directory --extract filled:\n#   gen_init_cpio");
 	if (f->crc)
 		fprintf(l->out, " -c");
 	if (f->one_mtime && f->any_entry)
 		fprintf(l->out, " -t %u", f->mtime);
-	if (f->align)
-		fprintf(l->out, " -a %u", f->align);
+	for (k = 2; f->padded && k <= 30; k++)
+		if (!f->align_bad[k]) {
+			fprintf(l->out, " -a %u", 1u << k);
+			break;
+		}
 	fprintf(l->out, " -z %s -o <image> <this list>\n",
 		f->first_comp ? f->first_comp : "none");
 	if (f->one_mtime || !f->any_nonfile)

@@ -72,17 +72,12 @@ static const char *type_name(uint32_t type)
 	return "file of unknown type";
 }
 
-/* The crc format's c_check: the sum of the data bytes, mod 2^32. */
+/* The crc format's c_check must match: the kernel stops if not. */
 static int check_sum(struct verifier *v)
 {
-	static unsigned char buf[65536];
-	uint32_t sum = 0;
-	long n, i;
+	uint32_t sum;
 
-	while ((n = img_read_data(v->s, buf, sizeof(buf))) > 0)
-		for (i = 0; i < n; i++)
-			sum += buf[i];
-	if (n < 0)
+	if (img_data_sum(v->s, &sum))
 		return -1;
 	if (sum != v->e->h.check) {
 		struct srcloc loc = { .file = img_where(v->s), .at_offset = true,
@@ -257,13 +252,13 @@ static int verify_entry(void *ctx, struct img_scan *s,
 		return -1;
 	if (e->fmt == CPIO_CRC && type == S_IFREG && check_sum(v))
 		rc = -1;
+	else if (!e->name[0])
+		warn_entry(v, "an empty name: the kernel skips it");
 	else if (!v->name[0] && !dotdot && type != S_IFDIR)
 		warn_entry(v, "the root as a %s: the kernel cannot make it one",
 			   type_name(type));
 	else if (!v->name[0] && !dotdot)
 		;	/* the root: the kernel applies its mode and owner */
-	else if (!e->name[0])
-		warn_entry(v, "an empty name: the kernel skips it");
 	else if (img_is_filler(e) && defined_at(v, v->name) &&
 		 defined_at(v, v->name)->type == S_IFDIR)
 		;	/* -a's repeat of a directory: nothing changes */

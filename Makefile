@@ -214,3 +214,7 @@ clean-boot:
 		$(objtree)/usr/root.img.tree $(objtree)/usr/root.img.tmp
 
 .PHONY: boot clean-boot
+
+# make fuzz [FUZZ_SECONDS=60]: libFuzzer targets for the spec parser and
+# the archive reader (clang); see tests/fuzz/fuzz.mk.
+include $(srctree)/tests/fuzz/fuzz.mk

@@ -107,13 +107,12 @@ static int collect_entry(void *ctx, struct img_scan *s,
 {
 	struct dimage *img = ctx;
 	struct dmember *dm = &img->m[img->n - 1];
-	struct summary *v = realloc(dm->v, (dm->n + 1) * sizeof(*v));
-	struct summary *x;
+	struct summary *v, *x;
 	int dotdot;
 
-	(void)m;
 	if (img_is_filler(e))
 		return 0;
+	v = realloc(dm->v, (dm->n + 1) * sizeof(*v));
 	if (!v)
 		return -1;
 	dm->v = v;

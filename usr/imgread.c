@@ -606,6 +606,7 @@ int img_scan_fd(int fd, const char *path, const struct img_visitor *v,
 	struct img_scan s = { .path = path, .v = v, .flags = flags, .d = d };
 	struct instream *file = malloc(sizeof(*file));
 	struct stat st;
+	uint64_t end;
 	int rc = -1;
 
 	snprintf(s.where, sizeof(s.where), "%s", path);
@@ -638,8 +639,10 @@ int img_scan_fd(int fd, const char *path, const struct img_visitor *v,
 					in_avail(file) > 3 ? file->buf[file->head + 3] : 0);
 			break;
 		}
-		rc = scan_compressed_part(&s, m, stream_end(fd, m, file->pos,
-							    file->size));
+		end = stream_end(fd, m, file->pos, file->size);
+		if (end <= file->pos)	/* framing cut off: all the rest */
+			end = file->size;
+		rc = scan_compressed_part(&s, m, end);
 		if (rc)
 			break;
 	}

@@ -214,7 +214,7 @@ static int print_entry(struct lister *l, const struct img_entry *e,
 		fprintf(l->out, "dir %s", name);
 		break;
 	case S_IFLNK:
-		if (!e->target) {
+		if (!e->target || !e->target[0]) {
 			fprintf(l->out, "# %s: a symlink target of %u bytes (the kernel drops it)\n",
 				name, e->h.filesize);
 			return 0;

@@ -167,7 +167,11 @@ static int open_parent(struct extractor *x, char *path, const char **base)
 	return fd;
 }
 
-/* Make room for the new entry: remove what is there, unless both are dirs. */
+/*
+ * Make room for the new entry: remove what is there, unless both are
+ * dirs (1).  A directory that still has entries cannot go: the kernel
+ * skips the new entry then, and so does this (2, with a warning).
+ */
 static int clear_place(struct extractor *x, int dir, const char *base)
 {
 	struct stat st;
@@ -178,6 +182,10 @@ static int clear_place(struct extractor *x, int dir, const char *base)
 		return 1;
 	if (!unlinkat(dir, base, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0))
 		return 0;
+	if (S_ISDIR(st.st_mode) && (errno == ENOTEMPTY || errno == EEXIST)) {
+		refuse(x, false, "replaces a directory that has entries: skipped, as the kernel skips it");
+		return 2;
+	}
 	return refuse(x, true, "cannot replace what is there: %s", strerror(errno));
 }
 
@@ -207,6 +215,23 @@ static int write_data(struct extractor *x, int fd)
 	return n < 0 ? -1 : 0;
 }
 
+/*
+ * Another name of an inode made earlier: open it to write the data it
+ * carries.  Its mode is already applied and may forbid writing to a user
+ * who is not root; it is applied again after the data.
+ */
+static int open_link_for_data(struct extractor *x, int dir, const char *base)
+{
+	int fd;
+
+	if (!x->e->h.filesize)
+		return openat(dir, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(dir, base, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES && !fchmodat(dir, base, 0600, 0))
+		fd = openat(dir, base, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	return fd;
+}
+
 /* A regular file, or another name of an inode made earlier in the member. */
 static int make_file(struct extractor *x, int dir, const char *base,
 		     const char *path)
@@ -228,7 +253,7 @@ static int make_file(struct extractor *x, int dir, const char *base,
 		if (rc)
 			return refuse(x, true, "cannot link to '%s': %s", first,
 				      strerror(errno));
-		fd = openat(dir, base, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		fd = open_link_for_data(x, dir, base);
 	} else {
 		fd = openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 			    O_CLOEXEC, 0600);
@@ -301,7 +326,9 @@ static int create_entry(struct extractor *x, char *path)
 		return diag_failed(x->d) ? -1 : 0;
 	}
 	rc = clear_place(x, dir, base);
-	if (rc >= 0 && type == S_IFREG)
+	if (rc == 2)
+		rc = 0;
+	else if (rc >= 0 && type == S_IFREG)
 		rc = make_file(x, dir, base, path);
 	else if (rc >= 0 && type == S_IFDIR) {
 		if (!rc && mkdirat(dir, base, 0700))
@@ -418,7 +445,8 @@ static void fix_dirs(struct extractor *x)
 {
 	size_t i;
 
-	qsort(x->dirs, x->ndirs, sizeof(*x->dirs), deepest_first);
+	if (x->ndirs)
+		qsort(x->dirs, x->ndirs, sizeof(*x->dirs), deepest_first);
 	for (i = 0; i < x->ndirs; i++) {
 		struct dir_fixup *f = &x->dirs[i];
 		struct timespec t[2] = { { f->mtime, 0 }, { f->mtime, 0 } };

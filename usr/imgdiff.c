@@ -318,18 +318,33 @@ static int compare_members(FILE *out, size_t i, const struct dmember *a,
 {
 	struct pathmap names = PATHMAP_INIT;
 	bool *seen = calloc(a->n + 1, sizeof(*seen));
+	/* A name defined twice: its entries chained, in archive order. */
+	long *again = malloc((a->n + 1) * sizeof(*again));
 	bool same_order = true, same_ino = true, same_pad = true;
 	size_t j, next = 0;
 	int differ = 0;
 
-	if (!seen)
+	if (!seen || !again) {
+		free(seen);
+		free(again);
 		return -1;
-	for (j = 0; j < a->n; j++)
-		if (pathmap_get_or_put(&names, a->v[j].norm, j) == -2)
+	}
+	for (j = 0; j < a->n; j++) {
+		long k = pathmap_get_or_put(&names, a->v[j].norm, j);
+
+		again[j] = -1;
+		if (k == -2)
 			differ = -1;
+		while (k >= 0 && again[k] >= 0)
+			k = again[k];
+		if (k >= 0)
+			again[k] = (long)j;
+	}
 	for (j = 0; j < b->n && differ >= 0; j++) {
 		long k = pathmap_get(&names, b->v[j].norm);
 
+		while (k >= 0 && seen[k] && again[k] >= 0)
+			k = again[k];
 		if (k < 0 || seen[k]) {
 			print_one(out, i, '+', &b->v[j]);
 			differ = 1;
@@ -357,6 +372,7 @@ static int compare_members(FILE *out, size_t i, const struct dmember *a,
 		differ = 1;
 	pathmap_release(&names);
 	free(seen);
+	free(again);
 	return differ;
 }
 

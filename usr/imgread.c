@@ -458,6 +458,9 @@ static int scan_compressed(struct img_scan *s, int fd, uint64_t from,
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, feeder ? feed[0] : fd, 0);
 	posix_spawn_file_actions_adddup2(&fa, dec[1], 1);
+	/* bzip2 calls the zero padding after its stream garbage, aloud. */
+	if (!strcmp(m->name, "bzip2"))
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	rc = posix_spawnp(&pid, m->decompress[0], &fa, NULL,
 			  decompress_argv(m), environ);
 	posix_spawn_file_actions_destroy(&fa);
@@ -479,6 +482,9 @@ static int scan_compressed(struct img_scan *s, int fd, uint64_t from,
 	*pipe_in = (struct instream){ .fd = dec[0], .is_pipe = true,
 				      .size = UINT64_MAX };
 	s->in = pipe_in;
+	s->m.index++;		/* what comes out is the next member */
+	set_where(s);
+	s->m.index--;
 	rc = scan_members(s);
 	if (!rc && in_avail(pipe_in))
 		rc = scan_error(s, pipe_in->pos,
@@ -560,9 +566,95 @@ static uint64_t lz4_legacy_end(int fd, uint64_t off, uint64_t size)
 }
 
 /*
- * Where the compressed stream at @from ends.  zstd and lz4 say it in
- * their framing; the other programs take trailing zeros (or, for lzma,
- * stop by themselves), so for them the stream runs to the end.
+ * Could what follows a stream start at @p (offset @off)?  A cpio member
+ * at a multiple of 4, or another stream, whose magic is checked a little
+ * further than method_for_magic() does, to make false starts rare.
+ */
+static bool looks_like_start(const unsigned char *p, uint64_t off)
+{
+	const struct method *m;
+
+	if (off & 3)
+		return false;		/* writers pad members to 4 */
+	if (!memcmp(p, "070701", 6) || !memcmp(p, "070702", 6))
+		return true;
+	m = method_for_magic(p, 16);
+	if (!m)
+		return false;
+	if (!strcmp(m->name, "gzip"))
+		return p[2] == 8 && p[3] < 0x20;	/* deflate, known flags */
+	if (!strcmp(m->name, "bzip2"))
+		return p[3] >= '1' && p[3] <= '9';
+	if (!strcmp(m->name, "lzma"))
+		return p[4] || p[3];			/* a dictionary size */
+	return true;
+}
+
+/* Does @m's program take [@from, @to) of @fd whole, without complaint? */
+static bool decompresses(int fd, const struct method *m, uint64_t from,
+			 uint64_t to)
+{
+	posix_spawn_file_actions_t fa;
+	int feed[2], status = -1;
+	pid_t feeder, pid = -1;
+
+	if (pipe2(feed, O_CLOEXEC))
+		return false;
+	feeder = start_feeder(fd, from, to, feed[1]);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, feed[0], 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	if (feeder < 0 || posix_spawnp(&pid, m->decompress[0], &fa, NULL,
+				       decompress_argv(m), environ))
+		pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	close(feed[0]);
+	close(feed[1]);
+	if (pid > 0)
+		status = reap(pid);
+	reap(feeder);
+	return pid > 0 && WIFEXITED(status) && !WEXITSTATUS(status);
+}
+
+#define MAX_TRIALS 16
+
+/*
+ * gzip, xz, bzip2, lzop and lzma streams do not say where they end
+ * before they are decoded, and their programs reject or ignore what
+ * follows.  So look for where something else could start, and ask the
+ * program whether the stream is complete there; else it runs to the end.
+ */
+static uint64_t stream_end_by_trial(int fd, const struct method *m,
+				    uint64_t from, uint64_t size)
+{
+	static unsigned char buf[65536 + 16];
+	uint64_t off = (from + 4) & ~3ull;
+	int trials = 0;
+
+	while (off + 6 <= size && trials < MAX_TRIALS) {
+		size_t n = size - off < sizeof(buf) ? (size_t)(size - off) : sizeof(buf);
+		ssize_t got = pread(fd, buf, n, (off_t)off);
+		size_t i;
+
+		if (got < 22)
+			break;
+		memset(buf + got, 0, sizeof(buf) - (size_t)got);
+		for (i = 0; i + 16 <= (size_t)got && trials < MAX_TRIALS; i += 4) {
+			if (!looks_like_start(buf + i, off + i))
+				continue;
+			trials++;
+			if (decompresses(fd, m, from, off + i))
+				return off + i;
+		}
+		off += i;
+	}
+	return size;
+}
+
+/*
+ * Where the compressed stream at @from ends: zstd and lz4 say it in
+ * their framing; for the others, see stream_end_by_trial().
  */
 static uint64_t stream_end(int fd, const struct method *m, uint64_t from,
 			   uint64_t size)
@@ -571,7 +663,7 @@ static uint64_t stream_end(int fd, const struct method *m, uint64_t from,
 		return zstd_end(fd, from, size);
 	if (!strcmp(m->name, "lz4"))
 		return lz4_legacy_end(fd, from, size);
-	return size;
+	return stream_end_by_trial(fd, m, from, size);
 }
 
 /* A compressed part: a member (or several) of its own. */
@@ -625,6 +717,7 @@ int img_scan_fd(int fd, const char *path, const struct img_visitor *v,
 		goto out;
 	}
 	file->size = (uint64_t)st.st_size;
+	rc = 0;
 	while (file->pos < file->size) {
 		const struct method *m;
 

@@ -128,8 +128,7 @@ static void note_facts(struct build_facts *f, const struct img_entry *e)
 	} else if (!is_file && e->h.mtime != f->nonfile_mtime) {
 		f->one_nonfile_mtime = false;
 	}
-	if (is_file && e->h.filesize &&
-	    strncmp(e->name, "kernel/x86/microcode/", 21))	/* aligned anyway */
+	if (is_file && e->h.filesize)
 		note_alignment(f, e, e->h.namesize > len);
 }
 

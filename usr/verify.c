@@ -265,7 +265,8 @@ static int verify_entry(void *ctx, struct img_scan *s,
 	else if (check_shape(v)) {
 		if (dotdot)
 			warn_entry(v, "'..' in the name: the kernel stops at the root, extraction refuses it");
-		check_parent(v);
+		else
+			check_parent(v);
 		check_microcode(v, m);
 		if (type == S_IFREG && e->h.nlink > 1 && check_link(v))
 			rc = -1;

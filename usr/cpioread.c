@@ -15,6 +15,7 @@
 #include "cpio.h"
 #include "compress.h"
 #include "cpioread.h"
+#include "inomap.h"
 #include "pathmap.h"
 
 const char *compression_of(const unsigned char *buf, size_t len)
@@ -118,83 +119,11 @@ static int reader_get(struct reader *r, uint64_t off, size_t n,
 	return 0;
 }
 
-/* Regular files that are hard links of each other, within one member. */
-struct link_key {
-	uint32_t ino;
-	uint32_t devmajor;
-	uint32_t devminor;
-};
-
-struct links {
-	struct node **v;
-	struct link_key *key;
-	size_t cap;
-	size_t used;
-};
-
-static size_t links_find(const struct links *l, const struct link_key *k)
-{
-	uint64_t h = ((uint64_t)k->ino << 24 ^ (uint64_t)k->devmajor << 12 ^
-		      k->devminor) * 0x9E3779B97F4A7C15ull;
-	size_t i = (size_t)(h >> 32) & (l->cap - 1);
-
-	while (l->v[i] && memcmp(&l->key[i], k, sizeof(*k)))
-		i = (i + 1) & (l->cap - 1);
-	return i;
-}
-
-static struct node *links_get(const struct links *l, const struct link_key *k)
-{
-	return l->cap ? l->v[links_find(l, k)] : NULL;
-}
-
-static int links_add(struct links *l, struct node *n, const struct link_key *k)
-{
-	size_t i;
-
-	if (2 * (l->used + 1) > l->cap) {
-		struct links bigger = { .cap = l->cap ? 2 * l->cap : 64 };
-
-		bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
-		bigger.key = calloc(bigger.cap, sizeof(*bigger.key));
-		if (!bigger.v || !bigger.key) {
-			free(bigger.v);
-			free(bigger.key);
-			return -1;
-		}
-		for (i = 0; i < l->cap; i++) {
-			size_t j;
-
-			if (!l->v[i])
-				continue;
-			j = links_find(&bigger, &l->key[i]);
-			bigger.v[j] = l->v[i];
-			bigger.key[j] = l->key[i];
-		}
-		bigger.used = l->used;
-		free(l->v);
-		free(l->key);
-		*l = bigger;
-	}
-	i = links_find(l, k);
-	l->v[i] = n;
-	l->key[i] = *k;
-	l->used++;
-	return 0;
-}
-
-static void links_clear(struct links *l)
-{
-	free(l->v);
-	free(l->key);
-	memset(l, 0, sizeof(*l));
-}
-
 struct parser {
 	const char *path;
 	struct reader *r;
 	struct entry_list *out;
-	struct links links;
+	struct inomap links;	/* hard links within one member -> node */
 	struct diag *d;
 	struct srcloc loc;	/* at the header being read */
 };
@@ -234,7 +163,7 @@ static struct node *header_node(struct parser *p, const struct cpio_header *h,
 				uint64_t data_off)
 {
 	int type = entry_type_of_mode(h->mode);
-	struct link_key key = { h->ino, h->devmajor, h->devminor };
+	struct ino_key key = { h->ino, h->devmajor, h->devminor };
 	struct node *n = NULL;
 
 	if (type < 0) {
@@ -242,7 +171,7 @@ static struct node *header_node(struct parser *p, const struct cpio_header *h,
 		return NULL;
 	}
 	if (type == ENTRY_FILE && h->nlink > 1)
-		n = links_get(&p->links, &key);
+		n = inomap_get(&p->links, &key);
 	if (n) {
 		n->refs++;
 	} else {
@@ -266,7 +195,7 @@ static struct node *header_node(struct parser *p, const struct cpio_header *h,
 			}
 		}
 		if (type == ENTRY_FILE && h->nlink > 1 &&
-		    links_add(&p->links, n, &key)) {
+		    inomap_put(&p->links, &key, n)) {
 			node_put(n);
 			return NULL;
 		}
@@ -392,7 +321,7 @@ static int next_member(struct parser *p, uint64_t *off)
 			   compression_of(b, 6) ? " (a compressed member after an uncompressed one is not supported as a source)" : "");
 		return -1;
 	}
-	links_clear(&p->links);
+	inomap_clear(&p->links, NULL, NULL);
 	return 1;
 }
 
@@ -463,7 +392,7 @@ int cpioread_source(const char *path, struct entry_list *out,
 	r->size = (uint64_t)st.st_size;
 	rc = parse_archive(&p);
 out:
-	links_clear(&p.links);
+	inomap_clear(&p.links, NULL, NULL);
 	free(r);
 	return rc;
 }

@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,23 +47,9 @@ struct extractor {
 	size_t ndirs;
 };
 
-__attribute__((format(printf, 3, 4)))
-static int refuse(struct extractor *x, bool is_error, const char *fmt, ...)
-{
-	struct srcloc loc = { .file = img_where(x->s), .at_offset = true,
-			      .offset = x->e->offset };
-	char msg[8400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (is_error)
-		diag_error(x->d, &loc, "'%s': %s", x->e->name, msg);
-	else
-		diag_warn(x->d, &loc, "'%s': %s", x->e->name, msg);
-	return is_error ? -1 : 0;
-}
+/* Report a problem with the current entry; -1 for an error, 0 else. */
+#define refuse(x, is_error, ...) \
+	img_entry_report((x)->s, (x)->e, (is_error), __VA_ARGS__)
 
 /*
  * The name as a path below the directory, or NULL when it is refused

@@ -17,9 +17,9 @@
 #include "imgdiff.h"
 #include "imgread.h"
 #include "inomap.h"
+#include "listing.h"
 #include "pathmap.h"
 #include "sha256.h"
-#include "spec.h"
 
 struct summary {
 	char *name;		/* as the listing prints it: "/..." escaped */
@@ -43,16 +43,6 @@ struct dimage {
 	size_t n;
 	struct inomap first;	/* of the current member: key -> name */
 };
-
-static char *display_name(const char *name)
-{
-	char *esc = spec_escape(name), *s = NULL;
-
-	if (esc && asprintf(&s, "%s%s", name[0] == '/' ? "" : "/", esc) < 0)
-		s = NULL;
-	free(esc);
-	return s;
-}
 
 static int hash_data(struct img_scan *s, unsigned char out[32])
 {
@@ -118,7 +108,7 @@ static int collect_entry(void *ctx, struct img_scan *s,
 	dm->v = v;
 	x = memset(&v[dm->n++], 0, sizeof(*x));
 	x->h = e->h;
-	x->name = display_name(e->name);
+	x->name = listing_name(e->name);
 	x->norm = path_normalize(e->name, &dotdot);
 	x->target = e->target ? strdup(e->target) : NULL;
 	x->link = link_leader(img, e, x->name ? x->name : "");

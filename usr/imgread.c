@@ -148,6 +148,24 @@ struct diag *img_diag(struct img_scan *s)
 	return s->d;
 }
 
+int img_entry_report(struct img_scan *s, const struct img_entry *e,
+		     bool is_error, const char *fmt, ...)
+{
+	struct srcloc loc = { .file = s->where, .at_offset = true,
+			      .offset = e->offset };
+	char msg[8400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (is_error)
+		diag_error(s->d, &loc, "'%s': %s", e->name, msg);
+	else
+		diag_warn(s->d, &loc, "'%s': %s", e->name, msg);
+	return is_error ? -1 : 0;
+}
+
 static void set_where(struct img_scan *s)
 {
 	if (s->m.comp)

@@ -135,4 +135,12 @@ const char *img_where(const struct img_scan *s);
 /* The diagnostics of the scan, for visitors to report through. */
 struct diag *img_diag(struct img_scan *s);
 
+/*
+ * Report a problem with entry @e, at its header: "<where>: offset N:
+ * error|warning: '<name>': <message>".  Returns -1 for an error, else 0.
+ */
+__attribute__((format(printf, 4, 5)))
+int img_entry_report(struct img_scan *s, const struct img_entry *e,
+		      bool is_error, const char *fmt, ...);
+
 #endif

@@ -71,8 +71,7 @@ int lister_member_begin(struct lister *l, const struct img_member *m)
 	return 0;
 }
 
-/* The spec name for an archive name: "/" in front, as lists write it. */
-static char *spec_name(const char *name)
+char *listing_name(const char *name)
 {
 	char *esc = spec_escape(name), *s = NULL;
 
@@ -268,7 +267,7 @@ int lister_entry(struct lister *l, const struct img_member *m,
 		return 0;
 	}
 	note_facts(&l->facts, e);
-	name = spec_name(e->name);
+	name = listing_name(e->name);
 	if (!name)
 		return -1;
 	rc = print_entry(l, e, name);

@@ -25,6 +25,12 @@
 
 struct lister;
 
+/*
+ * An archive name as a spec list names it: "/" in front (unless there is
+ * one), escaped as a field.  A new string; NULL without memory.
+ */
+char *listing_name(const char *name);
+
 /* A lister printing to @out; NULL without memory. */
 struct lister *lister_new(FILE *out);
 int lister_member_begin(struct lister *l, const struct img_member *m);

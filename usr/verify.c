@@ -2,7 +2,6 @@
 /*
  * verify.c: the kernel's view of an image (see verify.h).
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,18 +43,13 @@ struct verifier {
 	const struct img_entry *e;
 };
 
-__attribute__((format(printf, 2, 3)))
-static void warn_entry(struct verifier *v, const char *fmt, ...)
-{
-	struct srcloc loc = { .file = img_where(v->s), .at_offset = true,
-			      .offset = v->e->offset };
-	char msg[8400];
-	va_list ap;
+#define warn_entry(v, ...) img_entry_report((v)->s, (v)->e, false, __VA_ARGS__)
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	diag_warn(v->d, &loc, "'%s': %s", v->e->name, msg);
+static bool known_type(uint32_t type)
+{
+	return type == S_IFREG || type == S_IFDIR || type == S_IFLNK ||
+	       type == S_IFCHR || type == S_IFBLK || type == S_IFIFO ||
+	       type == S_IFSOCK;
 }
 
 static const char *type_name(uint32_t type)
@@ -79,14 +73,10 @@ static int check_sum(struct verifier *v)
 
 	if (img_data_sum(v->s, &sum))
 		return -1;
-	if (sum != v->e->h.check) {
-		struct srcloc loc = { .file = img_where(v->s), .at_offset = true,
-				      .offset = v->e->offset };
-
-		diag_error(v->d, &loc,
-			   "'%s': data checksum %08X, the header says %08X (the kernel stops at \"bad data checksum\")",
-			   v->e->name, sum, v->e->h.check);
-	}
+	if (sum != v->e->h.check)
+		img_entry_report(v->s, v->e, true,
+				 "data checksum %08X, the header says %08X (the kernel stops at \"bad data checksum\")",
+				 sum, v->e->h.check);
 	return 0;
 }
 
@@ -96,7 +86,7 @@ static bool check_shape(struct verifier *v)
 	const struct cpio_header *h = &v->e->h;
 	uint32_t type = h->mode & S_IFMT;
 
-	if (!strcmp(type_name(type), "file of unknown type")) {
+	if (!known_type(type)) {
 		warn_entry(v, "unknown file type in mode %o: the kernel skips it",
 			   h->mode);
 		return false;
@@ -242,6 +232,7 @@ static int verify_entry(void *ctx, struct img_scan *s,
 {
 	struct verifier *v = ctx;
 	uint32_t type = e->h.mode & S_IFMT;
+	const struct defined *old;
 	int dotdot, rc = 0;
 
 	v->s = s;
@@ -259,8 +250,8 @@ static int verify_entry(void *ctx, struct img_scan *s,
 			   type_name(type));
 	else if (!v->name[0] && !dotdot)
 		;	/* the root: the kernel applies its mode and owner */
-	else if (img_is_filler(e) && defined_at(v, v->name) &&
-		 defined_at(v, v->name)->type == S_IFDIR)
+	else if (img_is_filler(e) && (old = defined_at(v, v->name)) &&
+		 old->type == S_IFDIR)
 		;	/* -a's repeat of a directory: nothing changes */
 	else if (check_shape(v)) {
 		if (dotdot)

@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "compress.h"
@@ -59,9 +60,30 @@ static int sink_init(struct sink *s, int fd, bool do_fsync)
 	return s->buf ? 0 : -ENOMEM;
 }
 
+/*
+ * The block size of a regular output file's file system, which a clone
+ * must start and end on; 0 for anything else, or a size too large to
+ * keep a partial block in the buffer.
+ */
+static uint32_t output_block(int fd)
+{
+	struct statfs fs;
+	struct stat st;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || fstatfs(fd, &fs))
+		return 0;
+	if (fs.f_bsize <= 0 || fs.f_bsize > SINK_BUF_SIZE / 2)
+		return 0;
+	return (uint32_t)fs.f_bsize;
+}
+
 int sink_open_fd(struct sink *s, int fd, bool do_fsync)
 {
-	return sink_init(s, fd, do_fsync);
+	int rc = sink_init(s, fd, do_fsync);
+
+	if (!rc)
+		s->block = output_block(fd);
+	return rc;
 }
 
 void sink_open_null(struct sink *s)
@@ -128,6 +150,7 @@ static int open_target(struct sink *s, const char *path)
 	if (stat(s->path, &st) == 0)
 		fchmod(fd, st.st_mode & 07777);
 	s->fd = fd;
+	s->block = output_block(fd);
 	return 0;
 }
 
@@ -373,13 +396,10 @@ static ssize_t copy_some(struct sink *s, int fd, off_t *off, size_t n)
 	return r;
 }
 
-int64_t sink_copy_fd(struct sink *s, int fd, off_t *off, uint64_t len)
+static int64_t copy_range(struct sink *s, int fd, off_t *off, uint64_t len)
 {
 	uint64_t done = 0;
-	int rc = sink_flush(s);
 
-	if (rc)
-		return rc;
 	while (done < len) {
 		uint64_t left = len - done;
 		ssize_t r = copy_some(s, fd, off,
@@ -396,6 +416,64 @@ int64_t sink_copy_fd(struct sink *s, int fd, off_t *off, uint64_t len)
 		s->offset += (uint64_t)r;
 	}
 	return (int64_t)done;
+}
+
+/* Read up to @len bytes (less than a block) into the buffer. */
+static int64_t buffer_tail(struct sink *s, int fd, off_t *off, size_t len)
+{
+	unsigned char *p;
+	size_t got = 0;
+	int rc = sink_reserve(s, len, &p);
+
+	if (rc)
+		return rc;
+	while (got < len) {
+		ssize_t r = off ? pread(fd, p + got, len - got, *off) :
+			    read(fd, p + got, len - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		if (off)
+			*off += r;
+	}
+	sink_advance(s, got);
+	return (int64_t)got;
+}
+
+/*
+ * The bytes after the last whole block, when the copy could be a clone:
+ * both files at a block boundary, into a regular file, no compressor.
+ */
+static uint64_t partial_block(const struct sink *s, int fd, const off_t *off,
+			      uint64_t len)
+{
+	off_t from = off ? *off : lseek(fd, 0, SEEK_CUR);
+
+	if (!s->block || s->z || s->copy != SINK_COPY_RANGE || len < s->block ||
+	    s->out_offset % s->block || from < 0 || (uint64_t)from % s->block)
+		return 0;
+	return len % s->block;
+}
+
+int64_t sink_copy_fd(struct sink *s, int fd, off_t *off, uint64_t len)
+{
+	uint64_t tail;
+	int64_t done, more;
+	int rc = sink_flush(s);
+
+	if (rc)
+		return rc;
+	tail = partial_block(s, fd, off, len);
+	done = copy_range(s, fd, off, len - tail);
+	if (done < 0 || (uint64_t)done < len - tail || !tail)
+		return done;
+	more = buffer_tail(s, fd, off, (size_t)tail);
+	return more < 0 ? more : done + more;
 }
 
 int sink_begin_member(struct sink *s, const struct compression *c)

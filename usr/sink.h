@@ -17,7 +17,12 @@
  * Small writes (headers, names, padding) are buffered; file data is moved
  * by sink_copy_fd() with copy_file_range() where the kernel allows it (it
  * may share extents instead of copying), else sendfile(), else read/write
- * through a fixed buffer, so memory never grows with file size.
+ * through a fixed buffer, so memory never grows with file size.  Where
+ * the output is a regular file, a copy that starts on a block boundary
+ * of both files hands the kernel whole blocks only and reads the last,
+ * partial block into the buffer: a file system that shares extents then
+ * clones every block it can, and the next header never lands in a block
+ * just cloned (which would read it back from the disk and unshare it).
  *
  * An image can hold several members, each a complete archive, possibly
  * compressed: sink_begin_member() starts one (padding the output to 4
@@ -64,6 +69,7 @@ struct sink {
 	bool discard;		/* count bytes, write nothing (a dry run) */
 	bool dry_compressed;	/* in a dry run, the member is compressed */
 	enum sink_copy copy;
+	uint32_t block;		/* the output file system's block size, or 0 */
 	size_t len;		/* bytes waiting in buf */
 	char *buf;
 	/* How the last compressor failed, for sink_error(). */

@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# -a on a file system that shares extents (XFS made with reflink=1, in an
+# image file mounted -o loop): the archive's copy of every file larger
+# than the alignment must be the source's own blocks, not new ones.
+# Checked independently of the program:
+#  - the archive is byte for byte the one written to a pipe (where
+#    nothing can be cloned), and GNU cpio extracts the source tree;
+#  - every whole block of every aligned file's data is flagged shared by
+#    FIEMAP (filefrag -v), so the archive's new space is exactly what no
+#    file system could share: headers, names, padding, the small files
+#    and each file's last, partial block;
+#  - the same with 1024-byte blocks and -a 4096, and with -a 1024;
+#  - without -a, the archive is still right (the kernel copies).
+# Needs root for mkfs.xfs and mount -o loop.
+
+source "$SRCTREE/tests/lib.sh" || exit 1
+source "$SRCTREE/tests/newc.sh"
+
+need_root
+need mkfs.xfs filefrag mount umount cpio perl
+
+mnt=$T/mnt
+mkdir "$mnt"
+trap 'mountpoint -q "$mnt" && umount "$mnt"; rm -rf "$T"' EXIT
+
+# A tree that exercises every case of the copy: sizes just over a block,
+# whole blocks, many blocks plus a few bytes, at most the alignment (not
+# aligned: copied), a hard link (data once, with the last name), a name
+# long enough to need fillers, and small files between them.
+make_tree() {
+	local d=$1 long deep i
+
+	long=$(printf 'n%.0s' $(seq 1 250))
+	deep=$d/lib/$long/$long/$long
+	mkdir -p "$d/lib/modules" "$d/bin" "$deep"
+	head -c 4097 /dev/urandom > "$d/lib/just-over"
+	head -c 8192 /dev/urandom > "$d/lib/two-blocks"
+	head -c $((1024 * 1024 + 123)) /dev/urandom > "$d/lib/big"
+	head -c 4096 /dev/urandom > "$d/lib/one-block"
+	head -c 1025 /dev/urandom > "$d/lib/modules/small-over-1k"
+	head -c 70000 /dev/urandom > "$d/bin/busybox"
+	ln "$d/bin/busybox" "$d/bin/sh-link"
+	for i in $(seq 1 8); do
+		head -c $((4097 + i * 977)) /dev/urandom > "$deep/${long:0:200}$i"
+	done
+	for i in $(seq 1 20); do
+		echo "small $i" > "$d/lib/modules/s$i"
+		head -c $((5000 + i * 1999)) /dev/urandom > "$d/lib/m$i.ko"
+	done
+}
+
+# setup_xfs BLOCKSIZE: a fresh XFS on $mnt holding the tree in $mnt/src.
+setup_xfs() {
+	mountpoint -q "$mnt" && umount "$mnt"
+	rm -f "$T/xfs.img"
+	truncate -s 320M "$T/xfs.img" &&
+	mkfs.xfs -q -f -m reflink=1 -b size="$1" "$T/xfs.img" &&
+	mount -o loop "$T/xfs.img" "$mnt" &&
+	make_tree "$mnt/src" && mkdir "$mnt/out" && sync
+}
+
+# shared_report ARCHIVE ALIGN BLOCK: "whole unshared layout" where whole
+# counts the whole blocks of aligned file data that are NOT shared (want
+# 0), unshared all blocks FIEMAP does not flag shared, and layout the
+# archive's blocks outside whole blocks of aligned file data, which no
+# file system can share (want unshared == layout).
+shared_report() {
+	local a=$1 align=$2 bs=$3
+
+	sync "$a"
+	newc_entries "$a" > "$T/entries"
+	filefrag -v -b"$bs" "$a" > "$T/frag"
+	perl -e '
+		my ($entries, $frag, $align, $bs, $size) = @ARGV;
+		my %shared;
+		open my $f, "<", $frag or die;
+		while (<$f>) {
+			next unless /^\s*\d+:\s*(\d+)\.\.\s*(\d+):/;
+			my ($lo, $hi) = ($1, $2);
+			next unless /shared/;
+			$shared{$_} = 1 for $lo .. $hi;
+		}
+		my %want;	# whole blocks of aligned file data
+		open my $e, "<", $entries or die;
+		while (<$e>) {
+			my @x = split;
+			next unless $x[2] =~ /^100/ && $x[7] > $align;
+			my $d = $x[0] + 110 + $x[10];
+			$d += (4 - $d % 4) % 4;
+			die "misaligned $x[12]\n" if $d % $align;
+			$want{$_} = 1 for $d / $bs .. ($d + $x[7]) / $bs - 1;
+		}
+		my $blocks = int(($size + $bs - 1) / $bs);
+		my ($whole, $unshared) = (0, 0);
+		for my $b (0 .. $blocks - 1) {
+			$unshared++ unless $shared{$b};
+			$whole++ if $want{$b} && !$shared{$b};
+		}
+		print "$whole $unshared ", $blocks - keys(%want), "\n";
+	' "$T/entries" "$T/frag" "$align" "$bs" "$(stat -c %s "$a")"
+}
+
+# check_archive NAME ARCHIVE: the same bytes as through a pipe, and GNU
+# cpio extracts the source tree from it.
+check_archive() {
+	local what=$1 a=$2 args=$3
+
+	# shellcheck disable=SC2086
+	"$GEN" -t 0 $args "$mnt/src" > "$T/pipe.cpio"
+	cmp -s "$a" "$T/pipe.cpio"
+	ok $? "$what: the same bytes as written to a pipe"
+	rm -rf "$T/x" && mkdir "$T/x"
+	(cd "$T/x" && cpio -idm --quiet < "$a") &&
+	diff -r "$mnt/src" "$T/x" > /dev/null
+	ok $? "$what: GNU cpio extracts the source tree"
+}
+
+for bs in 4096 1024; do
+	if ! setup_xfs "$bs"; then
+		ok 1 "an XFS with reflink=1 and $bs-byte blocks on a loop device"
+		continue
+	fi
+	for align in 4096 $([ "$bs" -lt 4096 ] && echo "$bs"); do
+		for fsync in --no-fsync ""; do
+			what="$bs-byte blocks, -a $align${fsync:+ $fsync}"
+			a=$mnt/out/a.cpio
+			rm -f "$a"
+			# shellcheck disable=SC2086
+			"$GEN" -t 0 $fsync -a "$align" -o "$a" "$mnt/src"
+			ok $? "$what: builds"
+			check_archive "$what" "$a" "-a $align"
+			read -r whole unshared layout < <(shared_report "$a" "$align" "$bs")
+			is "$whole" 0 "$what: every whole block of aligned data is shared"
+			is "$unshared" "$layout" "$what: new blocks only where none can be shared ($layout)"
+			[ "$align" -lt 4096 ] && continue
+			fillers=$(awk '$3 ~ /^40/ && $11 > length($13) + 1' "$T/entries" | wc -l)
+			[ "$fillers" -gt 0 ]
+			ok $? "$what: fillers moved some long-named files ($fillers)"
+		done
+	done
+	a=$mnt/out/plain.cpio
+	"$GEN" -t 0 -o "$a" "$mnt/src"
+	ok $? "$bs-byte blocks, no -a: builds"
+	check_archive "$bs-byte blocks, no -a" "$a" ""
+done
+
+done_testing

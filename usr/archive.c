@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "dircache.h"
 
 #define FIRST_INO 721
 
@@ -28,6 +29,7 @@ struct writer {
 	const struct archive_opts *opts;
 	bool dry;
 	struct diag *d;
+	struct dircache dirs;		/* the parent of the latest file opened */
 	const struct entry *last_dir;	/* the latest directory written */
 	uint32_t next_ino;		/* for alignment fillers */
 };
@@ -117,8 +119,9 @@ static int sum_data(int fd, uint64_t offset, uint64_t size, uint32_t *sum)
 static int open_path(struct writer *w, const struct entry *e)
 {
 	const struct node *n = e->node;
-	int fd = openat(n->fd, n->at_path,
-			O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	const char *name;
+	int at = dircache_at(&w->dirs, n->fd, n->at_path, &name);
+	int fd = openat(at, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
 		diag_error(w->d, &e->loc, "cannot open '%s': %s", n->path,
@@ -530,7 +533,10 @@ static int write_trailer(struct writer *w)
 int archive_write(struct entry_list *l, const struct archive_opts *opts,
 		  struct sink *out, bool dry, struct diag *d)
 {
-	struct writer w = { .out = out, .opts = opts, .dry = dry, .d = d };
+	struct writer w = {
+		.out = out, .opts = opts, .dry = dry, .d = d,
+		.dirs = DIRCACHE_INIT,
+	};
 	size_t i;
 	int rc = 0;
 
@@ -556,6 +562,7 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 			progress_entry(opts->progress, l->v[i].name,
 				       out->out_offset + out->len);
 	}
+	dircache_release(&w.dirs);
 	if (!rc)
 		rc = write_trailer(&w);
 	return rc;

@@ -12,11 +12,12 @@
 
 #include "check.h"
 #include "cpio.h"
+#include "dircache.h"
 
-bool check_name(const struct entry *e, struct diag *d)
+bool check_name(const struct entry *e, char path[CPIO_PATH_MAX],
+		struct diag *d)
 {
 	size_t len = strlen(e->name);
-	char path[CPIO_PATH_MAX];
 	int dotdot;
 	bool root;
 
@@ -68,11 +69,13 @@ static const char *file_type_name(mode_t mode)
  * reported then, and nothing is left behind.
  */
 static int check_location(struct node *n, const struct srcloc *loc,
-			  bool as_root, struct diag *d)
+			  bool as_root, struct dircache *dirs, struct diag *d)
 {
+	const char *name;
+	int at = dircache_at(dirs, AT_FDCWD, n->path, &name);
 	struct stat st;
 
-	if (stat(n->path, &st)) {
+	if (fstatat(at, name, &st, 0)) {
 		diag_error(d, loc, "cannot use '%s': %s", n->path, strerror(errno));
 		return -1;
 	}
@@ -87,7 +90,7 @@ static int check_location(struct node *n, const struct srcloc *loc,
 			   n->path, (unsigned long long)st.st_size);
 		return -1;
 	}
-	if (!as_root && faccessat(AT_FDCWD, n->path, R_OK, AT_EACCESS)) {
+	if (!as_root && faccessat(at, name, R_OK, AT_EACCESS)) {
 		diag_error(d, loc, "cannot read '%s': %s", n->path,
 			   strerror(errno));
 		return -1;
@@ -104,6 +107,7 @@ void check_list_nodes(struct entry_list *l, struct diag *d)
 {
 	const struct node *prev = NULL;
 	bool as_root = geteuid() == 0;	/* root reads anything: no access checks */
+	struct dircache dirs = DIRCACHE_INIT;
 	size_t i;
 
 	for (i = 0; i < l->len; i++) {
@@ -118,8 +122,9 @@ void check_list_nodes(struct entry_list *l, struct diag *d)
 				   "symlink target is %zu bytes long; the kernel accepts at most %u",
 				   strlen(n->target), CPIO_PATH_MAX - 1);
 		if (n->type == ENTRY_FILE && n->data == DATA_PATH)
-			check_location(n, &l->v[i].loc, as_root, d);
+			check_location(n, &l->v[i].loc, as_root, &dirs, d);
 	}
+	dircache_release(&dirs);
 }
 
 /* The entry that defines @path before entry @before of member @i, or NULL. */
@@ -172,7 +177,10 @@ void check_parents(const struct member *m, size_t i, struct diag *d)
 		char path[CPIO_PATH_MAX];	/* check_name() saw to the length */
 		int dotdot;
 
-		path_normalize_into(l->v[k].name, path, &dotdot);
+		if (l->v[k].normal)
+			strcpy(path, l->v[k].name);
+		else
+			path_normalize_into(l->v[k].name, path, &dotdot);
 		if (path_cut_to_parent(path))
 			check_parent(m, i, k, path, d);
 	}

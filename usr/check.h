@@ -29,7 +29,9 @@
 #include "merge.h"
 #include "pathmap.h"
 
-bool check_name(const struct entry *e, struct diag *d);
+/* On success, @path holds the name's normal form (see pathmap.h). */
+bool check_name(const struct entry *e, char path[CPIO_PATH_MAX],
+		struct diag *d);
 void check_list_nodes(struct entry_list *l, struct diag *d);
 /* For member @i of @m: a parent may also come from an earlier member. */
 void check_parents(const struct member *m, size_t i, struct diag *d);

@@ -52,6 +52,7 @@ struct entry *entry_list_add_owned(struct entry_list *l, char *name,
 	e->node = n;
 	e->loc = *loc;
 	e->source = 0;
+	e->normal = false;
 	n->refs++;
 	l->len++;
 	return e;

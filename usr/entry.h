@@ -84,6 +84,8 @@ struct entry {
 	struct node *node;
 	struct srcloc loc;
 	unsigned int source;	/* which source defined it (0, 1, ...) */
+	bool normal;		/* name is its own normal form (set by the
+				   merge, so later checks need not redo it) */
 };
 
 /* A growable array of entries in archive order. */

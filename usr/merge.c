@@ -39,13 +39,12 @@ static int merge_entry(struct image *img, struct entry *e, unsigned int source,
 {
 	char path[CPIO_PATH_MAX];	/* check_name() saw to the length */
 	struct entry *old;
-	int dotdot;
 	long i;
 
 	e->source = source;
-	if (!check_name(e, d))
+	if (!check_name(e, path, d))
 		goto drop;
-	path_normalize_into(e->name, path, &dotdot);
+	e->normal = !strcmp(path, e->name);
 	i = pathmap_get_or_put(&img->paths, path, img->entries.len);
 	if (i == -1)
 		return append(img, e);

@@ -214,12 +214,16 @@ static void check_entry(const struct member *m, const struct entry *e,
 			bool after_compressed, struct diag *d)
 {
 	static const char prefix[] = MICROCODE_DIR "/";
+	char buf[CPIO_PATH_MAX];	/* merged names fit (check_name()) */
+	const char *path = e->name, *base;
 	int dotdot;
-	char *path = path_normalize(e->name, &dotdot);
-	const char *base;
 
-	if (!path || strncmp(path, prefix, sizeof(prefix) - 1))
-		goto out;
+	if (!e->normal) {
+		path_normalize_into(e->name, buf, &dotdot);
+		path = buf;
+	}
+	if (strncmp(path, prefix, sizeof(prefix) - 1))
+		return;
 	base = path + sizeof(prefix) - 1;
 	if (m->comp.method)
 		diag_error(d, &e->loc,
@@ -242,8 +246,6 @@ static void check_entry(const struct member *m, const struct entry *e,
 		diag_error(d, &e->loc,
 			   "early microcode '%s' is a %s; the early loader reads only regular files",
 			   e->name, entry_type_name(e->node->type));
-out:
-	free(path);
 }
 
 void microcode_check(const struct member *m, size_t n, struct diag *d)

@@ -2,6 +2,7 @@
 /*
  * pathmap.c: normal forms of paths and a hash map over them (pathmap.h).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +18,44 @@ char *path_normalize(const char *name, int *dotdot)
 	return out;
 }
 
+/*
+ * Whether @name is already in normal form, as nearly every name is: one
+ * pass, no copy of components.  Its length into *@len.  A "." or ".."
+ * component says no, so the full pass below notes a "..".
+ */
+static bool is_normal(const char *name, size_t *len)
+{
+	const char *p = name, *comp = name;
+
+	for (;; p++) {
+		size_t n;
+
+		if (*p && *p != '/')
+			continue;
+		n = (size_t)(p - comp);
+		if (!n) {
+			*len = 0;
+			return !*p && p == name;	/* "" is the root */
+		}
+		if (comp[0] == '.' && (n == 1 || (n == 2 && comp[1] == '.')))
+			return false;
+		if (!*p) {
+			*len = (size_t)(p - name);
+			return true;
+		}
+		comp = p + 1;
+	}
+}
+
 size_t path_normalize_into(const char *name, char *out, int *dotdot)
 {
 	size_t n = 0;
 
 	*dotdot = 0;
+	if (is_normal(name, &n)) {
+		memcpy(out, name, n + 1);
+		return n;
+	}
 	while (*name) {
 		size_t len = strcspn(name, "/");
 
@@ -50,15 +84,25 @@ int path_cut_to_parent(char *path)
 	return 1;
 }
 
+/*
+ * Eight bytes at a time, each word mixed by a multiply and a shift: paths
+ * are long and share long prefixes, and a byte-at-a-time hash was a
+ * visible part of building an image of many small files.
+ */
 static uint64_t hash_path(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a */
+	size_t len = strlen(s);
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
 
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 0x100000001b3ull;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
 	}
-	return h;
+	w = 0;
+	memcpy(&w, s, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	return h ^ h >> 29;
 }
 
 static struct pathmap_slot *find_slot(const struct pathmap *m, const char *path,

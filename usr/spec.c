@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,10 +134,19 @@ static int parse_devnum(struct parse *p, const char *what, const char *s,
 static char *decode_field(struct parse *p, const char *what, const char *s,
 			  bool env)
 {
-	size_t cap = strlen(s) + 1, n = 0;
-	char *out = malloc(cap);
+	size_t cap, n = 0;
+	char *out;
 	const char *f = s;
 
+	/* Most fields have nothing to decode. */
+	if (!strpbrk(s, env ? "\\$" : "\\")) {
+		out = strdup(s);
+		if (!out)
+			diag_error(p->d, &p->loc, "out of memory");
+		return out;
+	}
+	cap = strlen(s) + 1;
+	out = malloc(cap);
 	while (out && *f) {
 		const char *end, *val = NULL;
 		size_t need;
@@ -371,7 +381,11 @@ static int add_entries(struct parse *p, struct entry_list *out)
 	unsigned int i;
 
 	for (i = 0; i < p->nnames; i++) {
-		if (!entry_list_add(out, p->names[i], p->node, &p->loc)) {
+		char *name = p->names[i];
+
+		/* The entry owns the name from here, or freed it. */
+		p->names[i] = NULL;
+		if (!entry_list_add_owned(out, name, p->node, &p->loc)) {
 			while (out->len > before)
 				entry_list_drop_last(out);
 			diag_error(p->d, &p->loc, "out of memory");
@@ -438,34 +452,70 @@ static int spec_parse_line(struct spec_line *sl, struct entry_list *out,
 }
 
 /*
- * Read one line into @buf (SPEC_LINE_MAX + 1 bytes).  Returns its length,
- * -1 at end of input, or -2 when it was too long (the rest is consumed so
- * that the next call starts at the next line).  *@nul is set when the line
- * contains a NUL byte.
+ * The spec text, read a chunk at a time and handed out line by line: a
+ * memchr() per line instead of a getc() per byte.  A line is copied into
+ * its own buffer, at most SPEC_LINE_MAX bytes of it.
  */
-static long read_line(FILE *f, char *buf, int *nul)
+#define SPEC_CHUNK (64 * 1024)
+
+struct line_reader {
+	FILE *f;
+	char *line;		/* SPEC_LINE_MAX + 1 bytes */
+	char *chunk;		/* SPEC_CHUNK bytes */
+	size_t pos, end;	/* what is left of the chunk */
+};
+
+/* Append @len bytes of a line to what it has so far (@n bytes). */
+static size_t keep_line_part(struct line_reader *r, size_t n, const char *p,
+			     size_t len, int *nul)
 {
-	long n = 0;
-	int c;
+	size_t room = n < SPEC_LINE_MAX ? SPEC_LINE_MAX - n : 0;
+	size_t take = len < room ? len : room;
+
+	if (take && memchr(p, '\0', take))
+		*nul = 1;
+	if (take)
+		memcpy(r->line + n, p, take);
+	return n + len > SPEC_LINE_MAX ? SPEC_LINE_MAX + 1 : n + len;
+}
+
+/*
+ * Read one line into r->line.  Returns its length, -1 at end of input, or
+ * -2 when it was too long (the rest is consumed so that the next call
+ * starts at the next line).  *@nul is set when the line contains a NUL
+ * byte.
+ */
+static long read_line(struct line_reader *r, int *nul)
+{
+	bool any = false;
+	size_t n = 0;
 
 	*nul = 0;
-	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
-		if (n == SPEC_LINE_MAX) {
-			n++;
-			continue;
+	for (;;) {
+		const char *p, *nl;
+		size_t len;
+
+		if (r->pos == r->end) {
+			r->pos = 0;
+			r->end = fread(r->chunk, 1, SPEC_CHUNK, r->f);
+			if (!r->end)
+				break;
 		}
-		if (n > SPEC_LINE_MAX)
-			continue;
-		if (!c)
-			*nul = 1;
-		buf[n++] = (char)c;
+		any = true;
+		p = r->chunk + r->pos;
+		nl = memchr(p, '\n', r->end - r->pos);
+		len = nl ? (size_t)(nl - p) : r->end - r->pos;
+		r->pos += len + (nl != NULL);
+		n = keep_line_part(r, n, p, len, nul);
+		if (nl)
+			break;
 	}
-	if (c == EOF && n == 0)
+	if (!any)
 		return -1;
 	if (n > SPEC_LINE_MAX)
 		return -2;
-	buf[n] = '\0';
-	return n;
+	r->line[n] = '\0';
+	return (long)n;
 }
 
 static int is_blank_or_comment(const char *s)
@@ -479,15 +529,20 @@ int spec_read(FILE *f, const char *name, struct entry_list *out,
 	      const struct spec_hooks *hooks, struct diag *d)
 {
 	struct spec_line sl = { .loc = { .file = name } };
-	char *buf = malloc(SPEC_LINE_MAX + 1);
+	struct line_reader r = {
+		.f = f,
+		.line = malloc(SPEC_LINE_MAX + 1),
+		.chunk = malloc(SPEC_CHUNK),
+	};
 	int rc = 0, nul;
 	long n;
 
-	if (!buf) {
+	if (!r.line || !r.chunk) {
 		diag_error(d, &sl.loc, "out of memory");
-		return -1;
+		rc = -1;
+		goto out;
 	}
-	while ((n = read_line(f, buf, &nul)) != -1) {
+	while ((n = read_line(&r, &nul)) != -1) {
 		sl.loc.line++;
 		if (n == -2) {
 			diag_error(d, &sl.loc,
@@ -498,9 +553,10 @@ int spec_read(FILE *f, const char *name, struct entry_list *out,
 			diag_error(d, &sl.loc, "line contains a NUL byte");
 			continue;
 		}
-		if (is_blank_or_comment(buf))
+		if (is_blank_or_comment(r.line))
 			continue;
-		if (split_fields(&sl, buf) || spec_parse_line(&sl, out, hooks, d)) {
+		if (split_fields(&sl, r.line) ||
+		    spec_parse_line(&sl, out, hooks, d)) {
 			rc = -1;
 			break;
 		}
@@ -509,8 +565,10 @@ int spec_read(FILE *f, const char *name, struct entry_list *out,
 		diag_error(d, &sl.loc, "read error: %s", strerror(errno));
 		rc = -1;
 	}
+out:
 	free(sl.field);
-	free(buf);
+	free(r.chunk);
+	free(r.line);
 	return rc;
 }
 

@@ -170,6 +170,38 @@ else
 	[ ! -e "$T/nobody/out.cpio" ]
 	ok $? "location unreadable (as nobody): no output"
 fi
+
+# With -o the files of a list are checked as they are written (the
+# temporary file goes if one fails); to standard output, before the first
+# byte.  Either way every bad location is reported, once, hard links or
+# not, and nothing is left.
+printf 'hello\n' > hello
+cat > list <<'EOF'
+dir /bin 0755 0 0
+file /bin/a hello 0644 0 0
+file /bin/b nosuch1 0644 0 0 /bin/b2 /bin/b3
+file /bin/c hello 0644 0 0
+file /bin/d adir 0644 0 0
+file /bin/e hello 0644 0 0
+EOF
+want="list:3: error: cannot use 'nosuch1': No such file or directory
+list:5: error: 'adir' is a directory, not a regular file"
+rm -f new.cpio
+"$GEN" -t 0 -o new.cpio list 2> err
+status=$?
+is "$status $(grep -c error: err)" "1 2" "-o: two bad locations, two errors, exit 1"
+is "$(grep error: err)" "$want" "-o: each named at its line, in list order"
+[ ! -e new.cpio ] && [ -z "$(ls -A | grep '^\.')" ]
+ok $? "-o: no output, no temporary file left"
+"$GEN" -t 0 list > stdout.out 2> err
+is "$? $(grep error: err)" "1 $want" "stdout: the same errors"
+[ ! -s stdout.out ]
+ok $? "stdout: not a byte written (checked before writing)"
+cp old.cpio existing.cpio
+"$GEN" -t 0 -o existing.cpio list 2> /dev/null
+cmp -s old.cpio existing.cpio
+ok $? "-o over an existing image: left as it was"
+
 truncate -s 4294967296 huge
 run_bad "location of 4 GiB" 1 "'huge' is 4294967296 bytes; newc cannot hold files of 4 GiB or more" <<'EOF'
 file /x huge 0644 0 0
@@ -277,6 +309,20 @@ ok $(( $? == 1 ? 0 : 1 )) "--werror: exit status 1"
 ok $? "--werror: no output"
 grep -qF "list:3: error: parent directory 'dev/pts'" err
 ok $? "--werror: warnings are printed as errors"
+
+# A file's own mtime is checked when the file is (while writing, with -o):
+# its warning still stops --werror, and nothing is left.
+printf 'old\n' > ancient && touch -d @-100 ancient
+printf '%s\n' 'file /ancient ancient 0644 0 0' > list
+"$GEN" -o new.cpio list 2> err
+is "$? $(cat err)" "0 list:1: warning: mtime of 'ancient' is before 1970; stored as 0" \
+	"file mtime before 1970: a located warning"
+rm -f new.cpio
+"$GEN" --werror -o new.cpio list 2> err
+is "$? $(cat err)" "1 list:1: error: mtime of 'ancient' is before 1970; stored as 0" \
+	"--werror: the file's mtime warning is an error"
+[ ! -e new.cpio ] && [ -z "$(ls -A | grep '^\.')" ]
+ok $? "--werror, file mtime: no output, no temporary file left"
 
 # A symlink parent is fine: merged-/usr layouts rely on it.
 cat > list <<'EOF'

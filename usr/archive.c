@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "archive.h"
-#include "dircache.h"
+#include "check.h"
 
 #define FIRST_INO 721
 
@@ -29,7 +29,7 @@ struct writer {
 	const struct archive_opts *opts;
 	bool dry;
 	struct diag *d;
-	struct dircache dirs;		/* the parent of the latest file opened */
+	struct file_checks files;	/* late checks; the latest parent open */
 	const struct entry *last_dir;	/* the latest directory written */
 	uint32_t next_ino;		/* for alignment fillers */
 };
@@ -120,7 +120,7 @@ static int open_path(struct writer *w, const struct entry *e)
 {
 	const struct node *n = e->node;
 	const char *name;
-	int at = dircache_at(&w->dirs, n->fd, n->at_path, &name);
+	int at = dircache_at(&w->files.dirs, n->fd, n->at_path, &name);
 	int fd = openat(at, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
@@ -533,12 +533,12 @@ static int write_trailer(struct writer *w)
 int archive_write(struct entry_list *l, const struct archive_opts *opts,
 		  struct sink *out, bool dry, struct diag *d)
 {
-	struct writer w = {
-		.out = out, .opts = opts, .dry = dry, .d = d,
-		.dirs = DIRCACHE_INIT,
-	};
+	struct writer w = { .out = out, .opts = opts, .dry = dry, .d = d };
+	bool late_failed = false;
 	size_t i;
 	int rc = 0;
+
+	file_checks_init(&w.files);
 
 	number_nodes(l);
 	w.next_ino = FIRST_INO;
@@ -546,9 +546,16 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 		if (l->v[i].node->archive_ino >= w.next_ino)
 			w.next_ino = l->v[i].node->archive_ino + 1;
 	for (i = 0; i < l->len && !rc; i++) {
-		switch (l->v[i].node->type) {
+		struct node *n = l->v[i].node;
+
+		switch (n->type) {
 		case ENTRY_FILE:
-			rc = write_file(&w, l, i);
+			/* Found bad: go on, to report every such file. */
+			if (n->check == NODE_UNCHECKED &&
+			    check_location_late(n, &l->v[i], opts, &w.files, d))
+				late_failed = true;
+			if (n->check != NODE_BAD)
+				rc = write_file(&w, l, i);
 			break;
 		case ENTRY_SLINK:
 			rc = write_slink(&w, &l->v[i]);
@@ -562,8 +569,8 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 			progress_entry(opts->progress, l->v[i].name,
 				       out->out_offset + out->len);
 	}
-	dircache_release(&w.dirs);
+	file_checks_release(&w.files);
 	if (!rc)
 		rc = write_trailer(&w);
-	return rc;
+	return rc || late_failed ? -1 : 0;
 }

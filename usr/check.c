@@ -69,12 +69,13 @@ static const char *file_type_name(mode_t mode)
  * reported then, and nothing is left behind.
  */
 static int check_location(struct node *n, const struct srcloc *loc,
-			  bool as_root, struct dircache *dirs, struct diag *d)
+			  struct file_checks *c, struct diag *d)
 {
 	const char *name;
-	int at = dircache_at(dirs, AT_FDCWD, n->path, &name);
+	int at = dircache_at(&c->dirs, AT_FDCWD, n->path, &name);
 	struct stat st;
 
+	n->check = NODE_BAD;
 	if (fstatat(at, name, &st, 0)) {
 		diag_error(d, loc, "cannot use '%s': %s", n->path, strerror(errno));
 		return -1;
@@ -90,7 +91,7 @@ static int check_location(struct node *n, const struct srcloc *loc,
 			   n->path, (unsigned long long)st.st_size);
 		return -1;
 	}
-	if (!as_root && faccessat(at, name, R_OK, AT_EACCESS)) {
+	if (!c->as_root && faccessat(at, name, R_OK, AT_EACCESS)) {
 		diag_error(d, loc, "cannot read '%s': %s", n->path,
 			   strerror(errno));
 		return -1;
@@ -100,15 +101,28 @@ static int check_location(struct node *n, const struct srcloc *loc,
 	n->mtime = st.st_mtime;
 	n->dev = st.st_dev;
 	n->ino = st.st_ino;
+	n->check = NODE_CHECKED;
 	return 0;
 }
 
-void check_list_nodes(struct entry_list *l, struct diag *d)
+void file_checks_init(struct file_checks *c)
+{
+	c->dirs = (struct dircache)DIRCACHE_INIT;
+	c->as_root = geteuid() == 0;	/* root reads anything: no access checks */
+}
+
+void file_checks_release(struct file_checks *c)
+{
+	dircache_release(&c->dirs);
+}
+
+void check_list_nodes(struct entry_list *l, bool files_late, struct diag *d)
 {
 	const struct node *prev = NULL;
-	bool as_root = geteuid() == 0;	/* root reads anything: no access checks */
-	struct dircache dirs = DIRCACHE_INIT;
+	struct file_checks c;
 	size_t i;
+
+	file_checks_init(&c);
 
 	for (i = 0; i < l->len; i++) {
 		struct node *n = l->v[i].node;
@@ -121,10 +135,12 @@ void check_list_nodes(struct entry_list *l, struct diag *d)
 			diag_error(d, &l->v[i].loc,
 				   "symlink target is %zu bytes long; the kernel accepts at most %u",
 				   strlen(n->target), CPIO_PATH_MAX - 1);
-		if (n->type == ENTRY_FILE && n->data == DATA_PATH)
-			check_location(n, &l->v[i].loc, as_root, &dirs, d);
+		if (n->type == ENTRY_FILE && n->data == DATA_PATH && files_late)
+			n->check = NODE_UNCHECKED;
+		else if (n->type == ENTRY_FILE && n->data == DATA_PATH)
+			check_location(n, &l->v[i].loc, &c, d);
 	}
-	dircache_release(&dirs);
+	file_checks_release(&c);
 }
 
 /* The entry that defines @path before entry @before of member @i, or NULL. */
@@ -208,17 +224,32 @@ static uint32_t own_mtime(const struct node *n, const struct entry *e,
 	return (uint32_t)t;
 }
 
+static void decide_mtime(struct node *n, const struct entry *e,
+			 const struct archive_opts *o, struct diag *d)
+{
+	if (o->mtime_files == MTIME_FILES_BASE || !n->has_mtime)
+		n->archive_mtime = o->mtime_base;
+	else
+		n->archive_mtime = own_mtime(n, e, o, d);
+}
+
 void check_mtimes(struct entry_list *l, const struct archive_opts *o,
 		  struct diag *d)
 {
 	size_t i;
 
-	for (i = 0; i < l->len; i++) {
-		struct node *n = l->v[i].node;
+	/* A file the writer checks gets its mtime then. */
+	for (i = 0; i < l->len; i++)
+		if (l->v[i].node->check != NODE_UNCHECKED)
+			decide_mtime(l->v[i].node, &l->v[i], o, d);
+}
 
-		if (o->mtime_files == MTIME_FILES_BASE || !n->has_mtime)
-			n->archive_mtime = o->mtime_base;
-		else
-			n->archive_mtime = own_mtime(n, &l->v[i], o, d);
-	}
+int check_location_late(struct node *n, const struct entry *e,
+			const struct archive_opts *o, struct file_checks *c,
+			struct diag *d)
+{
+	if (check_location(n, &e->loc, c, d))
+		return -1;
+	decide_mtime(n, e, o, d);
+	return 0;
 }

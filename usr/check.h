@@ -24,18 +24,45 @@
 #include <stdbool.h>
 
 #include "archive.h"
+#include "dircache.h"
 #include "diag.h"
 #include "entry.h"
 #include "merge.h"
 #include "pathmap.h"
 
 /* On success, @path holds the name's normal form (see pathmap.h). */
+/*
+ * What checking file locations needs: their directories, kept open (the
+ * writer opens the files through the same cache), and whether access
+ * must be asked (not of root).
+ */
+struct file_checks {
+	struct dircache dirs;
+	bool as_root;
+};
+
+void file_checks_init(struct file_checks *c);
+void file_checks_release(struct file_checks *c);
+
 bool check_name(const struct entry *e, char path[CPIO_PATH_MAX],
 		struct diag *d);
-void check_list_nodes(struct entry_list *l, struct diag *d);
+/* With @files_late, files are left to check_location_late(). */
+void check_list_nodes(struct entry_list *l, bool files_late, struct diag *d);
 /* For member @i of @m: a parent may also come from an earlier member. */
 void check_parents(const struct member *m, size_t i, struct diag *d);
 void check_mtimes(struct entry_list *l, const struct archive_opts *o,
 		  struct diag *d);
+
+/*
+ * The writer's check of a file left unchecked (NODE_UNCHECKED), just
+ * before it opens the file, when the output is a temporary file that any
+ * failure throws away: the same check and messages, and the file's mtime
+ * decided as check_mtimes() would.  A separate pass stat()s tens of
+ * thousands of files and the writer then opens each one from a cold
+ * cache; back to back, the open finds what the stat() just looked up.
+ */
+int check_location_late(struct node *n, const struct entry *e,
+			const struct archive_opts *o, struct file_checks *c,
+			struct diag *d);
 
 #endif

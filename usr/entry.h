@@ -51,6 +51,18 @@ enum data_kind {
 	DATA_FD,	/* a range of an open file (an input archive) */
 };
 
+/*
+ * Whether a file's location has been checked (and size, mtime and
+ * identity recorded).  A spec list's files are checked before writing,
+ * or, when the output is a temporary file that a failure throws away, by
+ * the writer just before it opens each one (see check_location_late()).
+ */
+enum node_check {
+	NODE_CHECKED,		/* or nothing to check */
+	NODE_UNCHECKED,		/* the writer checks it */
+	NODE_BAD,		/* the writer's check failed: skip it */
+};
+
 struct node {
 	enum entry_type type;
 	uint32_t mode;
@@ -71,6 +83,7 @@ struct node {
 	uint32_t data_align;	/* at least this alignment for the data */
 	dev_t dev;		/* DATA_PATH: the file the checks saw */
 	ino_t ino;
+	enum node_check check;	/* DATA_PATH: whether the checks saw it */
 
 	unsigned int refs;
 	/* Set by the archive writer. */

@@ -500,6 +500,7 @@ struct build {
 	int *fds;
 	size_t nfds;
 	struct diag *d;
+	bool files_late;	/* spec lists' files checked as written */
 };
 
 static int add_member(struct build *b, const char *what,
@@ -545,7 +546,7 @@ static int merge_list_part(struct build *b, struct entry_list *part)
 	size_t i;
 	int rc = 0;
 
-	check_list_nodes(part, b->d);
+	check_list_nodes(part, b->files_late, b->d);
 	for (i = 0; i < part->len && !rc; i++)
 		if (part->v[i].node->data == DATA_PATH &&
 		    (i == 0 || part->v[i - 1].node != part->v[i].node) &&
@@ -749,7 +750,8 @@ static int write_image(struct build *b)
 		return -1;
 	rc = write_members(b, &out, false);
 	progress_done(b->o->archive.progress);
-	if (rc)
+	/* With late checks, --werror warnings can come while writing. */
+	if (rc || diag_failed(b->d))
 		goto fail;
 	rc = sink_commit(&out);
 	if (!rc)
@@ -781,10 +783,28 @@ static void check_image(struct build *b)
 	microcode_check(b->members, b->nmembers, b->d);
 }
 
+/*
+ * Whether a spec list's files can be checked by the writer, as it opens
+ * each one, rather than in a pass before: only when a failure leaves
+ * nothing behind (the output is a new or regular file, replaced through a
+ * temporary one) and no dry run needs their sizes first (-a).
+ */
+static bool files_checked_late(const struct options *o)
+{
+	struct stat st;
+
+	if (!o->output || o->archive.data_align)
+		return false;
+	return stat(o->output, &st) ? errno == ENOENT : S_ISREG(st.st_mode);
+}
+
 /* Read every source, check the whole, write it: the program's data flow. */
 static void build(const struct options *o, struct diag *d)
 {
-	struct build b = { .o = o, .d = d, .deps = DEPLIST_INIT };
+	struct build b = {
+		.o = o, .d = d, .deps = DEPLIST_INIT,
+		.files_late = files_checked_late(o),
+	};
 	size_t i;
 
 	read_sources(&b);

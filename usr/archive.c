@@ -211,6 +211,8 @@ static int put_filler(struct writer *w, uint32_t fill)
 
 #define MAX_FILLERS 64
 
+#define PREFETCH_AHEAD 8
+
 /*
  * The fillers that bring the padding @e needs at @offset within what its
  * name field can hold: their sizes into @fill, their number returned; -1
@@ -547,6 +549,16 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 			w.next_ino = l->v[i].node->archive_ino + 1;
 	for (i = 0; i < l->len && !rc; i++) {
 		struct node *n = l->v[i].node;
+
+		/*
+		 * Nodes and names are scattered over the heap; with tens of
+		 * thousands of small files, waiting for each to come from
+		 * memory showed.  Ask for those a few entries ahead.
+		 */
+		if (i + PREFETCH_AHEAD < l->len) {
+			__builtin_prefetch(l->v[i + PREFETCH_AHEAD].node);
+			__builtin_prefetch(l->v[i + PREFETCH_AHEAD].name);
+		}
 
 		switch (n->type) {
 		case ENTRY_FILE:

@@ -158,12 +158,10 @@ static const struct entry *defined_before(const struct member *m, size_t i,
 	return NULL;
 }
 
-static void check_parent(const struct member *m, size_t i, size_t k,
+/* Warn unless @p, which defines @e's @parent, is where the kernel can go. */
+static void check_parent(const struct entry *e, const struct entry *p,
 			 const char *parent, struct diag *d)
 {
-	const struct entry *e = &m[i].img.entries.v[k];
-	const struct entry *p = defined_before(m, i, k, parent);
-
 	if (!p) {
 		diag_warn(d, &e->loc,
 			  "parent directory '%s' of '%s' is not defined earlier; the kernel will drop '%s' at boot",
@@ -187,18 +185,30 @@ static void check_parent(const struct member *m, size_t i, size_t k,
 void check_parents(const struct member *m, size_t i, struct diag *d)
 {
 	const struct entry_list *l = &m[i].img.entries;
+	/* Entries of one directory follow each other: one lookup for all. */
+	char path[CPIO_PATH_MAX], prev[CPIO_PATH_MAX];	/* check_name() saw to it */
+	const struct entry *found = NULL;
 	size_t k;
 
 	for (k = 0; k < l->len; k++) {
-		char path[CPIO_PATH_MAX];	/* check_name() saw to the length */
+		const struct entry *p;
 		int dotdot;
 
 		if (l->v[k].normal)
 			strcpy(path, l->v[k].name);
 		else
 			path_normalize_into(l->v[k].name, path, &dotdot);
-		if (path_cut_to_parent(path))
-			check_parent(m, i, k, path, d);
+		if (!path_cut_to_parent(path))
+			continue;
+		if (found && !strcmp(path, prev)) {
+			p = found;	/* defined before k - 1, so before k */
+		} else {
+			p = defined_before(m, i, k, path);
+			found = p;
+			if (p)
+				strcpy(prev, path);
+		}
+		check_parent(&l->v[k], p, path, d);
 	}
 }
 

@@ -2,19 +2,30 @@
 /*
  * cpio.c: encode newc/crc headers (see cpio.h).
  */
+#include <endian.h>
 #include <string.h>
 
 #include "cpio.h"
 
-static char *put_hex8(char *p, uint32_t v)
+/*
+ * Eight upper-case hex digits, all at once: spread the nibbles of @v into
+ * the bytes of a 64-bit word (the first digit in the top byte), turn each
+ * into its ASCII digit, and store the word big-endian.  Headers of trees
+ * with tens of thousands of small files are written fast enough that a
+ * digit at a time showed in profiles.
+ */
+static inline char *put_hex8(char *p, uint32_t v)
 {
-	static const char digits[] = "0123456789ABCDEF";
-	int i;
+	uint64_t x = v, over9;
 
-	for (i = 7; i >= 0; i--) {
-		p[i] = digits[v & 0xF];
-		v >>= 4;
-	}
+	x = (x & 0xFFFF0000ull) << 16 | (x & 0x0000FFFFull);
+	x = (x & 0x0000FF000000FF00ull) << 8 | (x & 0x000000FF000000FFull);
+	x = (x & 0x00F000F000F000F0ull) << 4 | (x & 0x000F000F000F000Full);
+	/* 1 in each byte whose nibble is 10..15: those skip ':' to '@'. */
+	over9 = ((x + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull;
+	x += 0x3030303030303030ull + over9 * 7;
+	x = htobe64(x);
+	memcpy(p, &x, 8);
 	return p + 8;
 }
 

@@ -15,6 +15,7 @@ static void forget(struct dircache *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+	c->last = NULL;
 }
 
 /* Keep @len bytes of @path as the directory's name. */
@@ -36,26 +37,32 @@ static int keep_name(struct dircache *c, const char *path, size_t len)
 int dircache_at(struct dircache *c, int base, const char *path,
 		const char **name)
 {
-	const char *slash = strrchr(path, '/');
+	const char *slash;
 	size_t len;
 
+	if (path == c->last && c->fd >= 0 && c->base == base) {
+		*name = c->last_name;
+		return c->fd;
+	}
+	c->last = NULL;
+	slash = strrchr(path, '/');
 	*name = path;
 	/* No parent to cache, or no last component ("a/b/"). */
 	if (!slash || !slash[1])
 		return base;
 	len = slash == path ? 1 : (size_t)(slash - path);	/* "/x": "/" */
-	if (c->fd >= 0 && c->base == base && !strncmp(c->dir, path, len) &&
-	    c->dir[len] == '\0') {
-		*name = slash + 1;
-		return c->fd;
+	if (!(c->fd >= 0 && c->base == base && !strncmp(c->dir, path, len) &&
+	      c->dir[len] == '\0')) {
+		forget(c);
+		if (keep_name(c, path, len))
+			return base;
+		c->fd = openat(base, c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (c->fd < 0)
+			return base;
+		c->base = base;
 	}
-	forget(c);
-	if (keep_name(c, path, len))
-		return base;
-	c->fd = openat(base, c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (c->fd < 0)
-		return base;
-	c->base = base;
+	c->last = path;
+	c->last_name = slash + 1;
 	*name = slash + 1;
 	return c->fd;
 }

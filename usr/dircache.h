@@ -21,14 +21,17 @@ struct dircache {
 	int fd;		/* the cached directory, or -1 */
 	char *dir;	/* its path, relative to base */
 	size_t cap;
+	const char *last;	/* the latest path asked for (the writer */
+	const char *last_name;	/* asks twice: to check, then to open) */
 };
 
-#define DIRCACHE_INIT { -1, -1, NULL, 0 }
+#define DIRCACHE_INIT { -1, -1, NULL, 0, NULL, NULL }
 
 /*
  * For @path relative to directory @base (or AT_FDCWD): the directory
  * descriptor to use with *@name, the last component of @path, or @base
- * with the whole @path.
+ * with the whole @path.  The same string asked for twice in a row is
+ * known by its address: paths must not change while the cache is used.
  */
 int dircache_at(struct dircache *c, int base, const char *path,
 		const char **name);

@@ -3,9 +3,13 @@
  * dirtree.c: directory sources (see dirtree.h).
  *
  * Two passes: first walk the tree, one directory at a time, keeping for
- * every path the few stat fields the archive needs; then sort the paths
- * and turn them into entries.  The sort is global (not per directory)
- * because "a-b" sorts between "a" and "a/x" in byte order.
+ * every path the few stat fields the archive needs; then put the paths in
+ * byte order and turn them into entries.  The order is that of the whole
+ * paths, not a directory's entries each followed by its subtree: "a-b"
+ * comes between "a" and "a/x".  It is found one directory at a time all
+ * the same, without comparing whole paths: among the entries of one
+ * directory, a subdirectory "a" sorts as itself and its subtree as "a/"
+ * (see order_dir()).
  */
 #include <dirent.h>
 #include <stdarg.h>
@@ -35,6 +39,10 @@ struct rec {
 	ino_t ino;
 	dev_t rdev;
 	long parent;		/* index of the directory holding it, or -1 */
+	size_t first;		/* a directory's entries: records first.. */
+	size_t count;		/* ..first + count - 1 (read_dir() adds them
+				   one directory at a time) */
+	size_t name;		/* offset of the last component in rel */
 };
 
 struct walk {
@@ -44,6 +52,7 @@ struct walk {
 	struct rec *v;
 	size_t len;
 	size_t cap;
+	size_t top;		/* records 0..top-1 are the root's entries */
 	struct diag *d;
 };
 
@@ -104,6 +113,8 @@ static struct rec *add_rec(struct walk *w, const char *dir, const char *name,
 	r->rel = join_path(dir, name);
 	if (!r->rel)
 		return NULL;
+	r->name = *dir ? strlen(dir) + 1 : 0;
+	r->first = r->count = 0;
 	r->mode = st->st_mode;
 	r->uid = st->st_uid;
 	r->gid = st->st_gid;
@@ -133,6 +144,7 @@ static bool is_loop(const struct walk *w, size_t i)
 static int read_dir(struct walk *w, long self)
 {
 	const char *rel = self < 0 ? "" : w->v[self].rel;
+	size_t first = w->len;
 	struct dirent *de;
 	DIR *dir;
 	int fd;
@@ -169,6 +181,10 @@ static int read_dir(struct walk *w, long self)
 	if (errno)
 		path_error(w, rel, "cannot read directory: %s", strerror(errno));
 	closedir(dir);
+	if (self >= 0) {
+		w->v[self].first = first;
+		w->v[self].count = w->len - first;
+	}
 	return 0;
 }
 
@@ -179,6 +195,7 @@ static int walk_tree(struct walk *w)
 
 	if (read_dir(w, -1))
 		return -1;
+	w->top = w->len;
 	for (i = 0; i < w->len; i++) {
 		if (!S_ISDIR(w->v[i].mode))
 			continue;
@@ -193,9 +210,64 @@ static int walk_tree(struct walk *w)
 	return 0;
 }
 
-static int compare_rel(const void *a, const void *b)
+/*
+ * One directory's part of the order: each entry, and each non-empty
+ * subdirectory's subtree, which sorts as its name followed by '/'.
+ */
+struct order_item {
+	const char *name;
+	size_t rec;
+	bool subtree;
+};
+
+static int compare_items(const void *a, const void *b)
 {
-	return strcmp(((const struct rec *)a)->rel, ((const struct rec *)b)->rel);
+	const struct order_item *x = a, *y = b;
+	const unsigned char *p = (const unsigned char *)x->name;
+	const unsigned char *q = (const unsigned char *)y->name;
+	int cp, cq;
+
+	while (*p && *p == *q) {
+		p++;
+		q++;
+	}
+	/* Where a name ends, a subtree's key goes on with '/'. */
+	cp = *p ? *p : x->subtree ? '/' : 0;
+	cq = *q ? *q : y->subtree ? '/' : 0;
+	return cp - cq;
+}
+
+/* Append to @order, in byte order of their paths, records first.. */
+static int order_dir(const struct walk *w, size_t first, size_t count,
+		     size_t *order, size_t *n)
+{
+	struct order_item *items;
+	size_t i, k = 0;
+	int rc = 0;
+
+	if (!count)
+		return 0;
+	items = malloc(2 * count * sizeof(*items));
+	if (!items)
+		return -1;
+	for (i = first; i < first + count; i++) {
+		const struct rec *r = &w->v[i];
+
+		items[k++] = (struct order_item){ r->rel + r->name, i, false };
+		if (S_ISDIR(r->mode) && r->count)
+			items[k++] = (struct order_item){ r->rel + r->name, i, true };
+	}
+	qsort(items, k, sizeof(*items), compare_items);
+	for (i = 0; i < k && !rc; i++) {
+		const struct rec *r = &w->v[items[i].rec];
+
+		if (items[i].subtree)
+			rc = order_dir(w, r->first, r->count, order, n);
+		else
+			order[(*n)++] = items[i].rec;
+	}
+	free(items);
+	return rc;
 }
 
 static uint32_t map_id(enum id_rule rule, uint32_t from, uint32_t id)
@@ -354,7 +426,7 @@ static struct node *make_node(struct walk *w, const struct rec *r,
 	return n;
 }
 
-static int make_entries(struct walk *w, const char *root,
+static int make_entries(struct walk *w, const size_t *order, const char *root,
 			const struct idmap *ids, struct entry_list *out,
 			struct deplist *deps)
 {
@@ -364,7 +436,7 @@ static int make_entries(struct walk *w, const char *root,
 	int rc = 0;
 
 	for (i = 0; i < w->len && !rc; i++) {
-		struct rec *r = &w->v[i];
+		struct rec *r = &w->v[order[i]];
 		struct node *n = make_node(w, r, ids, &links);
 
 		if (!n)
@@ -387,7 +459,7 @@ int dirtree_read(const char *root, const struct idmap *ids,
 {
 	struct walk w = { .d = d, .check_access = geteuid() != 0 };
 	struct srcloc loc = { .file = root };
-	size_t i, len = strlen(root);
+	size_t i, n = 0, len = strlen(root), *order = NULL;
 	char *trimmed;
 	int rc = -1;
 
@@ -408,9 +480,10 @@ int dirtree_read(const char *root, const struct idmap *ids,
 	}
 	if (deplist_add(deps, w.root) || walk_tree(&w))
 		goto oom;
-	if (w.len)
-		qsort(w.v, w.len, sizeof(*w.v), compare_rel);
-	if (make_entries(&w, root, ids, out, deps))
+	order = malloc((w.len ? w.len : 1) * sizeof(*order));
+	if (!order || order_dir(&w, 0, w.top, order, &n))
+		goto oom;
+	if (make_entries(&w, order, root, ids, out, deps))
 		goto oom;
 	rc = 0;
 	goto out;
@@ -420,6 +493,7 @@ out:
 	for (i = 0; i < w.len; i++)
 		free(w.v[i].rel);
 	free(w.v);
+	free(order);
 	*fd = w.rootfd;		/* files are opened from it when written */
 	free(trimmed);
 	return rc;

@@ -33,8 +33,10 @@ struct parse {
 	struct srcloc loc;
 	struct diag *d;
 	struct node *node;
-	char **names;
+	char **names;		/* in_place, or a larger array */
 	unsigned int nnames;
+	unsigned int cap;
+	char *in_place[4];	/* most lines have one name */
 };
 
 typedef int (*spec_parse_fn)(struct parse *p, char **f);
@@ -214,24 +216,35 @@ fail:
 	return NULL;
 }
 
+static int grow_names(struct parse *p)
+{
+	char **names = malloc(2 * p->cap * sizeof(*names));
+
+	if (!names)
+		return -1;
+	memcpy(names, p->names, p->nnames * sizeof(*names));
+	if (p->names != p->in_place)
+		free(p->names);
+	p->names = names;
+	p->cap *= 2;
+	return 0;
+}
+
 static int add_name(struct parse *p, const char *field)
 {
 	char *name = decode_field(p, "name", field, false);
-	char **names;
 
 	if (!name)
 		return -1;
-	names = realloc(p->names, (p->nnames + 1) * sizeof(*names));
-	if (!names) {
+	if (p->nnames == p->cap && grow_names(p)) {
 		free(name);
 		diag_error(p->d, &p->loc, "out of memory");
 		return -1;
 	}
-	p->names = names;
 	/* The archive stores names relative to the root, as the kernel's tool. */
 	if (name[0] == '/')
 		memmove(name, name + 1, strlen(name));
-	names[p->nnames++] = name;
+	p->names[p->nnames++] = name;
 	return 0;
 }
 
@@ -437,6 +450,8 @@ static int spec_parse_line(struct spec_line *sl, struct entry_list *out,
 	}
 	if (check_field_count(kw, sl, d))
 		return 0;
+	p.names = p.in_place;
+	p.cap = sizeof(p.in_place) / sizeof(p.in_place[0]);
 	p.node = node_new(kw->type);
 	if (!p.node) {
 		diag_error(d, &sl->loc, "out of memory");
@@ -446,7 +461,8 @@ static int spec_parse_line(struct spec_line *sl, struct entry_list *out,
 		rc = add_entries(&p, out);
 	for (i = 0; i < p.nnames; i++)
 		free(p.names[i]);
-	free(p.names);
+	if (p.names != p.in_place)
+		free(p.names);
 	node_put(p.node);
 	return rc;
 }

@@ -16,12 +16,15 @@
  * at all).  Only when the kernel refuses it for a file (another file
  * system type, an old kernel) does that file fall back to read()/write().
  *
- *   copyfloor [-s] <output> <list>
+ *   copyfloor [-s] [-S] <output> <list>
  *
  * <list> names the input files, one per line, or NUL-separated when it
  * contains a NUL byte anywhere (so `find -print0` output works as is).
  * -s fsyncs the output before closing it, to compare like with like with
- * an archiver that fsyncs its output.
+ * an archiver that fsyncs its output.  -S first lstat()s every file, in a
+ * pass of its own, as an archiver must that checks every input (or walks
+ * a tree for the types, owners and hard links) before it writes a byte:
+ * a second reference, not the floor.
  */
 #define _GNU_SOURCE	/* copy_file_range() */
 #include <errno.h>
@@ -30,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Large enough that one call copies any ordinary file. */
@@ -140,7 +144,9 @@ static int copy_one(int out, const char *name)
 	return ret;
 }
 
-static int copy_list(int out, char *list, size_t len)
+/* Each name of @list, NUL-terminated in place, to @fn; the first error. */
+static int for_each_name(char *list, size_t len, int (*fn)(int, const char *),
+			 int arg)
 {
 	char sep = memchr(list, '\0', len) ? '\0' : '\n';
 	char *p = list, *end = list + len;
@@ -151,27 +157,38 @@ static int copy_list(int out, char *list, size_t len)
 		if (!q)
 			q = end;
 		*q = '\0';
-		if (*p && copy_one(out, p))
+		if (*p && fn(arg, p))
 			return -1;
 		p = q + 1;
 	}
 	return 0;
 }
 
+static int stat_one(int unused, const char *name)
+{
+	struct stat st;
+
+	(void)unused;
+	return lstat(name, &st) ? fail(name) : 0;
+}
+
 int main(int argc, char **argv)
 {
-	bool do_fsync = false;
+	bool do_fsync = false, stat_first = false;
 	size_t len;
 	char *list;
 	int out, ret;
 
-	if (argc > 1 && !strcmp(argv[1], "-s")) {
-		do_fsync = true;
-		argv++;
-		argc--;
+	for (; argc > 1 && argv[1][0] == '-' && argv[1][1]; argv++, argc--) {
+		if (!strcmp(argv[1], "-s"))
+			do_fsync = true;
+		else if (!strcmp(argv[1], "-S"))
+			stat_first = true;
+		else
+			argc = 0;	/* unknown: usage */
 	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: %s [-s] <output> <list>\n", prog);
+		fprintf(stderr, "usage: %s [-s] [-S] <output> <list>\n", prog);
 		return 2;
 	}
 	list = slurp(argv[2], &len);
@@ -183,7 +200,10 @@ int main(int argc, char **argv)
 		free(list);
 		return 1;
 	}
-	ret = copy_list(out, list, len);
+	/* The names are cut in place: a second pass finds them as they are. */
+	ret = stat_first ? for_each_name(list, len, stat_one, 0) : 0;
+	if (!ret)
+		ret = for_each_name(list, len, copy_one, out);
 	if (!ret && do_fsync && fsync(out))
 		ret = fail("fsync");
 	if (close(out) && !ret)

@@ -47,7 +47,9 @@ endif
 ifeq ($(SANITIZE),1)
   SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-  override CFLAGS += $(SANFLAGS)
+  # Free everything before exiting, so that leaks stand out (see
+  # release_build() in usr/gen_init_cpio.c).
+  override CFLAGS += $(SANFLAGS) -DFREE_AT_EXIT
   override LDFLAGS += $(SANFLAGS)
 endif
 

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,10 +216,31 @@ static int walk_tree(struct walk *w)
  * subdirectory's subtree, which sorts as its name followed by '/'.
  */
 struct order_item {
+	uint64_t head;		/* the key's first 8 bytes, big-endian */
 	const char *name;
 	size_t rec;
 	bool subtree;
 };
+
+/*
+ * The first 8 bytes of a key (@name, and '/' after it for a subtree),
+ * NUL-padded, as a number that compares as the bytes do: most pairs are
+ * told apart without reading the names, which lie all over the heap.
+ */
+static uint64_t key_head(const char *name, bool subtree)
+{
+	unsigned char b[8] = { 0 };
+	size_t i;
+
+	for (i = 0; i < 8 && name[i]; i++)
+		b[i] = (unsigned char)name[i];
+	if (i < 8 && subtree)
+		b[i] = '/';
+	return (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 |
+	       (uint64_t)b[2] << 40 | (uint64_t)b[3] << 32 |
+	       (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 |
+	       (uint64_t)b[6] << 8 | (uint64_t)b[7];
+}
 
 static int compare_items(const void *a, const void *b)
 {
@@ -227,6 +249,8 @@ static int compare_items(const void *a, const void *b)
 	const unsigned char *q = (const unsigned char *)y->name;
 	int cp, cq;
 
+	if (x->head != y->head)
+		return x->head < y->head ? -1 : 1;
 	while (*p && *p == *q) {
 		p++;
 		q++;
@@ -253,9 +277,15 @@ static int order_dir(const struct walk *w, size_t first, size_t count,
 	for (i = first; i < first + count; i++) {
 		const struct rec *r = &w->v[i];
 
-		items[k++] = (struct order_item){ r->rel + r->name, i, false };
+		const char *name = r->rel + r->name;
+
+		items[k++] = (struct order_item){
+			key_head(name, false), name, i, false
+		};
 		if (S_ISDIR(r->mode) && r->count)
-			items[k++] = (struct order_item){ r->rel + r->name, i, true };
+			items[k++] = (struct order_item){
+				key_head(name, true), name, i, true
+			};
 	}
 	qsort(items, k, sizeof(*items), compare_items);
 	for (i = 0; i < k && !rc; i++) {

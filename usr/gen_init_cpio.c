@@ -784,6 +784,27 @@ static void check_image(struct build *b)
 }
 
 /*
+ * The process ends with the build, and handing back every name, node and
+ * path one free() at a time took 3% of the run on /usr/share (66,000
+ * entries).  So the memory goes with the process, except in builds for
+ * leak checking (make SANITIZE=1 defines FREE_AT_EXIT), where everything
+ * is freed so that the sanitizers find every allocation accounted for.
+ */
+static void release_build(struct build *b)
+{
+#ifdef FREE_AT_EXIT
+	size_t i;
+
+	for (i = 0; i < b->nmembers; i++)
+		image_release(&b->members[i].img);
+	free(b->members);
+	deplist_release(&b->deps);
+#else
+	(void)b;
+#endif
+}
+
+/*
  * Whether a spec list's files can be checked by the writer, as it opens
  * each one, rather than in a pass before: only when a failure leaves
  * nothing behind (the output is a new or regular file, replaced through a
@@ -817,10 +838,7 @@ static void build(const struct options *o, struct diag *d)
 	for (i = 0; i < b.nfds; i++)
 		close(b.fds[i]);
 	free(b.fds);
-	for (i = 0; i < b.nmembers; i++)
-		image_release(&b.members[i].img);
-	free(b.members);
-	deplist_release(&b.deps);
+	release_build(&b);
 }
 
 /* --list, --examine, --verify, --extract, --diff: read, do not build. */

@@ -151,7 +151,6 @@ static int open_target(struct sink *s, const char *path)
 		fchmod(fd, st.st_mode & 07777);
 	s->fd = fd;
 	s->block = output_block(fd);
-	s->holes = s->block != 0;	/* new and empty: a hole reads as zeros */
 	return 0;
 }
 
@@ -322,51 +321,11 @@ void sink_advance(struct sink *s, size_t n)
 	s->offset += n;
 }
 
-/*
- * Of @n zeros about to be written, leave the whole blocks of the output
- * as a hole: the zeros up to the first block boundary go out, then the
- * file position moves on.  *@n is what remains to write.
- */
-static int skip_zero_blocks(struct sink *s, size_t *n)
-{
-	uint64_t at = s->out_offset + s->len;
-	size_t lead = cpio_pad(at, s->block), whole;
-	int rc;
-
-	if (*n < lead + s->block)
-		return 0;
-	whole = (*n - lead) / s->block * s->block;
-	rc = sink_zeros(s, lead);
-	if (!rc)
-		rc = sink_flush(s);
-	if (rc)
-		return rc;
-	if (lseek(s->fd, (off_t)whole, SEEK_CUR) < 0)
-		return -errno;
-	/*
-	 * XFS allocates ahead of the end of a growing file; what it
-	 * allocated there would stay, unwritten, in the hole.  Give it back.
-	 */
-	if (fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		      (off_t)s->out_offset, (off_t)whole) && errno != EOPNOTSUPP)
-		return -errno;
-	s->out_offset += whole;
-	s->offset += whole;
-	*n -= lead + whole;
-	return 0;
-}
-
 int sink_zeros(struct sink *s, size_t n)
 {
 	if (s->discard) {
 		s->offset += n;
 		return 0;
-	}
-	if (s->holes && !s->z && n >= s->block) {
-		int rc = skip_zero_blocks(s, &n);
-
-		if (rc)
-			return rc;
 	}
 	while (n) {
 		size_t chunk = n < SINK_BUF_SIZE ? n : SINK_BUF_SIZE;
@@ -643,9 +602,6 @@ int sink_commit(struct sink *s)
 {
 	int rc = sink_flush(s);
 
-	/* A hole at the very end would not make the file any longer. */
-	if (!rc && s->holes && ftruncate(s->fd, (off_t)s->out_offset))
-		rc = -errno;
 	free(s->drain);
 	s->drain = NULL;
 	/* A pipe or terminal cannot be synced (EINVAL); that is fine. */

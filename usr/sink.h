@@ -23,9 +23,6 @@
  * partial block into the buffer: a file system that shares extents then
  * clones every block it can, and the next header never lands in a block
  * just cloned (which would read it back from the disk and unshare it).
- * In the temporary file of a named output, padding that covers whole
- * blocks (-a larger than the file system's blocks) is skipped over, not
- * written: it reads as zeros and takes no space.
  *
  * An image can hold several members, each a complete archive, possibly
  * compressed: sink_begin_member() starts one (padding the output to 4
@@ -73,8 +70,6 @@ struct sink {
 	bool dry_compressed;	/* in a dry run, the member is compressed */
 	enum sink_copy copy;
 	uint32_t block;		/* the output file system's block size, or 0 */
-	bool holes;		/* a new file of ours: whole blocks of zeros
-				   are skipped, left as holes */
 	size_t len;		/* bytes waiting in buf */
 	char *buf;
 	/* How the last compressor failed, for sink_error(). */

@@ -135,9 +135,11 @@ void check_list_nodes(struct entry_list *l, bool files_late, struct diag *d)
 			diag_error(d, &l->v[i].loc,
 				   "symlink target is %zu bytes long; the kernel accepts at most %u",
 				   strlen(n->target), CPIO_PATH_MAX - 1);
-		if (n->type == ENTRY_FILE && n->data == DATA_PATH && files_late)
+		if (n->type != ENTRY_FILE || n->data != DATA_PATH)
+			continue;
+		if (files_late)
 			n->check = NODE_UNCHECKED;
-		else if (n->type == ENTRY_FILE && n->data == DATA_PATH)
+		else
 			check_location(n, &l->v[i].loc, &c, d);
 	}
 	file_checks_release(&c);

@@ -30,7 +30,6 @@
 #include "merge.h"
 #include "pathmap.h"
 
-/* On success, @path holds the name's normal form (see pathmap.h). */
 /*
  * What checking file locations needs: their directories, kept open (the
  * writer opens the files through the same cache), and whether access
@@ -44,6 +43,7 @@ struct file_checks {
 void file_checks_init(struct file_checks *c);
 void file_checks_release(struct file_checks *c);
 
+/* On success, @path holds the name's normal form (see pathmap.h). */
 bool check_name(const struct entry *e, char path[CPIO_PATH_MAX],
 		struct diag *d);
 /* With @files_late, files are left to check_location_late(). */

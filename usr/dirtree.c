@@ -276,7 +276,6 @@ static int order_dir(const struct walk *w, size_t first, size_t count,
 		return -1;
 	for (i = first; i < first + count; i++) {
 		const struct rec *r = &w->v[i];
-
 		const char *name = r->rel + r->name;
 
 		items[k++] = (struct order_item){

@@ -452,10 +452,14 @@ static int64_t buffer_tail(struct sink *s, int fd, off_t *off, size_t len)
 static uint64_t partial_block(const struct sink *s, int fd, const off_t *off,
 			      uint64_t len)
 {
-	off_t from = off ? *off : lseek(fd, 0, SEEK_CUR);
+	off_t from;
 
 	if (!s->block || s->z || s->copy != SINK_COPY_RANGE || len < s->block ||
-	    s->out_offset % s->block || from < 0 || (uint64_t)from % s->block)
+	    s->out_offset % s->block || !(len % s->block))
+		return 0;
+	/* Only now ask where the input is: one system call fewer otherwise. */
+	from = off ? *off : lseek(fd, 0, SEEK_CUR);
+	if (from < 0 || (uint64_t)from % s->block)
 		return 0;
 	return len % s->block;
 }

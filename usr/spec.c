@@ -488,10 +488,11 @@ static size_t keep_line_part(struct line_reader *r, size_t n, const char *p,
 	size_t room = n < SPEC_LINE_MAX ? SPEC_LINE_MAX - n : 0;
 	size_t take = len < room ? len : room;
 
-	if (take && memchr(p, '\0', take))
-		*nul = 1;
-	if (take)
+	if (take) {
+		if (memchr(p, '\0', take))
+			*nul = 1;
 		memcpy(r->line + n, p, take);
+	}
 	return n + len > SPEC_LINE_MAX ? SPEC_LINE_MAX + 1 : n + len;
 }
 

@@ -313,11 +313,16 @@ static int copy_data(struct writer *w, const struct entry *e, int fd)
 	return 0;
 }
 
-/* The descriptor to read a node's data from: opened, borrowed, or none. */
-static int data_fd(struct writer *w, const struct entry *e)
+/*
+ * The descriptor to read a node's data from: @opened (the file, just
+ * opened and checked), or opened now, or borrowed, or none.
+ */
+static int data_fd(struct writer *w, const struct entry *e, int opened)
 {
 	const struct node *n = e->node;
 
+	if (opened >= 0)
+		return opened;
 	if (w->dry)
 		return -1;
 	if (n->data == DATA_FD)
@@ -326,17 +331,19 @@ static int data_fd(struct writer *w, const struct entry *e)
 }
 
 /*
- * Read a small file whole.  Asking for one byte more than its size tells,
- * in the same call, whether it grew; a short read whether it shrank.
+ * Read a small file whole, from @fd or from its path, and close it.
+ * Asking for one byte more than its size tells, in the same call, whether
+ * it grew; a short read whether it shrank.
  */
 static int read_small(struct writer *w, const struct entry *e,
-		      unsigned char *dst)
+		      unsigned char *dst, int fd)
 {
 	const struct node *n = e->node;
 	uint64_t got = 0;
 	int err = 0;
-	int fd = open_path(w, e);
 
+	if (fd < 0)
+		fd = open_path(w, e);
 	if (fd < 0)
 		return -1;
 	for (;;) {
@@ -384,7 +391,7 @@ static bool is_small(const struct writer *w, const struct node *n)
  * header, which needs the size and checksum, is written in front of it.
  */
 static int write_small_file(struct writer *w, const struct entry *e,
-			    struct cpio_header *h)
+			    struct cpio_header *h, int fd)
 {
 	const struct node *n = e->node;
 	size_t namelen = strlen(e->name) + 1, head = CPIO_HDR_LEN + namelen;
@@ -395,15 +402,20 @@ static int write_small_file(struct writer *w, const struct entry *e,
 
 	h->filesize = (uint32_t)n->size;
 	if (w->dry) {
+		if (fd >= 0)
+			close(fd);
 		rc = put_header_name(w, h, e->name, 0);
 		return rc ? rc : sink_zeros(w->out, n->size +
 					    cpio_pad(n->size + w->out->offset, 4));
 	}
 	rc = sink_reserve(w->out, head + pad + n->size + 1, &p);
-	if (rc)
+	if (rc) {
+		if (fd >= 0)
+			close(fd);
 		return report_write_error(w, e, rc);
+	}
 	data = p + head + pad;
-	if (read_small(w, e, data))
+	if (read_small(w, e, data, fd))
 		return -1;
 	if (w->opts->format == CPIO_CRC)
 		for (i = 0; i < n->size; i++)
@@ -417,7 +429,12 @@ static int write_small_file(struct writer *w, const struct entry *e,
 	return rc ? report_write_error(w, e, rc) : 0;
 }
 
-static int write_file(struct writer *w, struct entry_list *l, size_t i)
+/*
+ * Entry @i of @l, a file; @opened is its file if the writer opened it to
+ * check it (closed here), else -1.
+ */
+static int write_file(struct writer *w, struct entry_list *l, size_t i,
+		      int opened)
 {
 	const struct entry *e = &l->v[i];
 	const struct node *n = e->node;
@@ -434,10 +451,12 @@ static int write_file(struct writer *w, struct entry_list *l, size_t i)
 	uint32_t pad;
 
 	if (carrier && is_small(w, n))
-		return write_small_file(w, e, &h);
+		return write_small_file(w, e, &h, opened);
+	if (!carrier && opened >= 0)
+		close(opened);
 	/* Only the last name carries the data; the kernel links the others. */
 	if (carrier) {
-		fd = data_fd(w, e);
+		fd = data_fd(w, e, opened);
 		if (fd < 0 && !w->dry)
 			return -1;
 		h.filesize = (uint32_t)n->size;
@@ -538,7 +557,7 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 	struct writer w = { .out = out, .opts = opts, .dry = dry, .d = d };
 	bool late_failed = false;
 	size_t i;
-	int rc = 0;
+	int rc = 0, opened;
 
 	file_checks_init(&w.files);
 
@@ -562,12 +581,17 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 
 		switch (n->type) {
 		case ENTRY_FILE:
+			opened = -1;
 			/* Found bad: go on, to report every such file. */
 			if (n->check == NODE_UNCHECKED &&
 			    check_location_late(n, &l->v[i], opts, &w.files, d))
 				late_failed = true;
+			if (n->check == NODE_UNSTATED &&
+			    (opened = open_unstated_late(n, &l->v[i], opts,
+							 &w.files, d)) < 0)
+				late_failed = true;
 			if (n->check != NODE_BAD)
-				rc = write_file(&w, l, i);
+				rc = write_file(&w, l, i, opened);
 			break;
 		case ENTRY_SLINK:
 			rc = write_slink(&w, &l->v[i]);

@@ -4,7 +4,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +15,7 @@
 #include "check.h"
 #include "cpio.h"
 #include "dircache.h"
+#include "spec.h"
 
 bool check_name(const struct entry *e, char path[CPIO_PATH_MAX],
 		struct diag *d)
@@ -252,7 +255,7 @@ void check_mtimes(struct entry_list *l, const struct archive_opts *o,
 
 	/* A file the writer checks gets its mtime then. */
 	for (i = 0; i < l->len; i++)
-		if (l->v[i].node->check != NODE_UNCHECKED)
+		if (l->v[i].node->check == NODE_CHECKED)
 			decide_mtime(l->v[i].node, &l->v[i], o, d);
 }
 
@@ -264,4 +267,85 @@ int check_location_late(struct node *n, const struct entry *e,
 		return -1;
 	decide_mtime(n, e, o, d);
 	return 0;
+}
+
+/*
+ * A problem with a directory source's file, located as the walk locates
+ * its own: by the file's path, written as a spec list would write it.
+ */
+__attribute__((format(printf, 3, 4)))
+static void file_error(struct diag *d, const char *path, const char *fmt, ...)
+{
+	char *shown = spec_escape(path), *msg = NULL;
+	struct srcloc loc = { .file = shown ? shown : path };
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	diag_error(d, &loc, "%s", msg ? msg : "out of memory");
+	free(msg);
+	free(shown);
+}
+
+/* What the walk would have recorded of the file, from the open file. */
+static int record_opened(struct node *n, int fd, struct diag *d)
+{
+	struct stat st;
+
+	if (fstat(fd, &st)) {
+		file_error(d, n->path, "cannot stat: %s", strerror(errno));
+		return -1;
+	}
+	/*
+	 * Another inode than readdir said is fine (a file mounted over this
+	 * one: stat() would have gone to it too), another type is not.
+	 */
+	if (!S_ISREG(st.st_mode)) {
+		file_error(d, n->path, "was replaced while being archived");
+		return -1;
+	}
+	if ((uint64_t)st.st_size > CPIO_FIELD_MAX) {
+		file_error(d, n->path,
+			   "%llu bytes: newc cannot hold files of 4 GiB or more",
+			   (unsigned long long)st.st_size);
+		return -1;
+	}
+	n->mode = st.st_mode & (S_IFMT | 07777);
+	n->uid = idmap_uid(n->ids, st.st_uid);
+	n->gid = idmap_gid(n->ids, st.st_gid);
+	n->size = (uint64_t)st.st_size;
+	n->has_mtime = true;
+	n->mtime = st.st_mtime;
+	n->dev = st.st_dev;
+	n->ino = st.st_ino;
+	return 0;
+}
+
+int open_unstated_late(struct node *n, const struct entry *e,
+		       const struct archive_opts *o, struct file_checks *c,
+		       struct diag *d)
+{
+	const char *name;
+	int at = dircache_at(&c->dirs, n->fd, n->at_path, &name);
+	/* Never through a symlink, never hanging on a FIFO: it was a file. */
+	int fd = openat(at, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+			O_NOCTTY | O_CLOEXEC);
+
+	n->check = NODE_BAD;
+	if (fd < 0) {
+		if (errno == ELOOP)
+			file_error(d, n->path, "was replaced while being archived");
+		else
+			file_error(d, n->path, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	if (record_opened(n, fd, d)) {
+		close(fd);
+		return -1;
+	}
+	n->check = NODE_CHECKED;
+	decide_mtime(n, e, o, d);
+	return fd;
 }

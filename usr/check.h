@@ -65,4 +65,16 @@ int check_location_late(struct node *n, const struct entry *e,
 			const struct archive_opts *o, struct file_checks *c,
 			struct diag *d);
 
+/*
+ * Open a directory source's file that the walk did not stat
+ * (NODE_UNSTATED) and check it as the walk would have, from the open
+ * file: a regular file (it was when the walk saw it) under 4 GiB;
+ * then record mode, owner (under the source's -u/-g), size, mtime and
+ * identity, and decide its mtime.  Returns the open file, or -1 with the
+ * problem reported at the file's path and the node NODE_BAD.
+ */
+int open_unstated_late(struct node *n, const struct entry *e,
+		       const struct archive_opts *o, struct file_checks *c,
+		       struct diag *d);
+
 #endif

@@ -27,27 +27,19 @@
 #include "diag.h"
 #include "entry.h"
 
-enum id_rule {
-	ID_KEEP,	/* ids as they are */
-	ID_MAP,		/* one id becomes 0 */
-	ID_SQUASH,	/* every id becomes 0 */
-};
-
-struct idmap {
-	enum id_rule uid_rule;
-	enum id_rule gid_rule;
-	uint32_t uid;
-	uint32_t gid;
-};
-
 /*
  * Append the entries of the tree at @root to @out, and its paths to @deps
  * (may be NULL).  *@fd receives the tree's top directory, from which its
  * files are opened when they are written; the caller closes it after.
  * Problems are reported through @d, located by path.  Returns 0, or -1
  * when the tree could not be read at all.
+ *
+ * With @stat_late, regular files that readdir names as such, on a file
+ * system whose readdir gives real inode numbers, are not stat()ed: their
+ * nodes are NODE_UNSTATED, for the writer to fstat() and check when it
+ * opens them (only where a failure then leaves nothing behind).
  */
-int dirtree_read(const char *root, const struct idmap *ids,
+int dirtree_read(const char *root, const struct idmap *ids, bool stat_late,
 		 struct entry_list *out, struct deplist *deps, int *fd,
 		 struct diag *d);
 

@@ -136,3 +136,20 @@ int entry_type_of_mode(uint32_t mode)
 	}
 	return -1;
 }
+
+static uint32_t map_id(enum id_rule rule, uint32_t from, uint32_t id)
+{
+	if (rule == ID_SQUASH || (rule == ID_MAP && id == from))
+		return 0;
+	return id;
+}
+
+uint32_t idmap_uid(const struct idmap *ids, uint32_t uid)
+{
+	return map_id(ids->uid_rule, ids->uid, uid);
+}
+
+uint32_t idmap_gid(const struct idmap *ids, uint32_t gid)
+{
+	return map_id(ids->gid_rule, ids->gid, gid);
+}

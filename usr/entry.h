@@ -56,11 +56,30 @@ enum data_kind {
  * identity recorded).  A spec list's files are checked before writing,
  * or, when the output is a temporary file that a failure throws away, by
  * the writer just before it opens each one (see check_location_late()).
+ * Likewise a directory source's files need not be stat()ed by the walk:
+ * the directory says they are regular files and gives their inode
+ * numbers, and the writer learns the rest from the file it opens (see
+ * check_opened_late()).
  */
 enum node_check {
 	NODE_CHECKED,		/* or nothing to check */
 	NODE_UNCHECKED,		/* the writer checks it */
+	NODE_UNSTATED,		/* the writer fstat()s it once open */
 	NODE_BAD,		/* the writer's check failed: skip it */
+};
+
+/* Owners as a source gives them (-u, -g): ids of the build user become 0. */
+enum id_rule {
+	ID_KEEP,	/* ids as they are */
+	ID_MAP,		/* one id becomes 0 */
+	ID_SQUASH,	/* every id becomes 0 */
+};
+
+struct idmap {
+	enum id_rule uid_rule;
+	enum id_rule gid_rule;
+	uint32_t uid;
+	uint32_t gid;
 };
 
 struct node {
@@ -84,6 +103,7 @@ struct node {
 	dev_t dev;		/* DATA_PATH: the file the checks saw */
 	ino_t ino;
 	enum node_check check;	/* DATA_PATH: whether the checks saw it */
+	const struct idmap *ids;	/* NODE_UNSTATED: for uid and gid */
 
 	unsigned int refs;
 	/* Set by the archive writer. */
@@ -137,5 +157,9 @@ uint32_t entry_type_bits(enum entry_type t, char devtype);
 
 /* The type of an S_IF* mode, or -1 for one the archive cannot hold. */
 int entry_type_of_mode(uint32_t mode);
+
+/* A file's uid and gid as they go into the archive under @ids. */
+uint32_t idmap_uid(const struct idmap *ids, uint32_t uid);
+uint32_t idmap_gid(const struct idmap *ids, uint32_t gid);
 
 #endif

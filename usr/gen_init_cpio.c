@@ -500,7 +500,7 @@ struct build {
 	int *fds;
 	size_t nfds;
 	struct diag *d;
-	bool files_late;	/* spec lists' files checked as written */
+	bool files_late;	/* files checked (stat()ed) as written */
 };
 
 static int add_member(struct build *b, const char *what,
@@ -612,7 +612,8 @@ static int read_source(struct build *b, const char *path,
 
 	switch (source_kind(path)) {
 	case SOURCE_DIR:
-		rc = dirtree_read(path, ids, &src, deps_of(b), &fd, b->d);
+		rc = dirtree_read(path, ids, b->files_late, &src, deps_of(b),
+				  &fd, b->d);
 		if (fd >= 0 && keep_fd(b, fd))
 			rc = -1;
 		break;
@@ -805,10 +806,11 @@ static void release_build(struct build *b)
 }
 
 /*
- * Whether a spec list's files can be checked by the writer, as it opens
- * each one, rather than in a pass before: only when a failure leaves
- * nothing behind (the output is a new or regular file, replaced through a
- * temporary one) and no dry run needs their sizes first (-a).
+ * Whether a spec list's files can be checked, and a directory source's
+ * files stat()ed, by the writer as it opens each one, rather than in a
+ * pass before: only when a failure leaves nothing behind (the output is a
+ * new or regular file, replaced through a temporary one) and no dry run
+ * needs their sizes first (-a).
  */
 static bool files_checked_late(const struct options *o)
 {

@@ -425,6 +425,44 @@ static int compare_items(const void *a, const void *b)
 	return cp - cq;
 }
 
+static bool item_before(const struct order_item *x,
+			const struct order_item *y)
+{
+	if (x->head != y->head)
+		return x->head < y->head;
+	return compare_items(x, y) < 0;
+}
+
+/*
+ * Sort @v[0..n-1], using @tmp (as long) for merging: a merge sort with
+ * the comparison inline, as most directories hold few entries and
+ * qsort()'s calls through a pointer were most of the time it took.
+ */
+static void sort_items(struct order_item *v, size_t n, struct order_item *tmp)
+{
+	size_t i, j, k, half = n / 2;
+
+	if (n <= 8) {
+		for (i = 1; i < n; i++) {
+			struct order_item x = v[i];
+
+			for (j = i; j && item_before(&x, &v[j - 1]); j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	sort_items(v, half, tmp);
+	sort_items(v + half, n - half, tmp);
+	if (!item_before(&v[half], &v[half - 1]))
+		return;		/* already in order */
+	for (i = 0, j = half, k = 0; i < half && j < n; )
+		tmp[k++] = item_before(&v[j], &v[i]) ? v[j++] : v[i++];
+	while (i < half)
+		tmp[k++] = v[i++];
+	memcpy(v, tmp, k * sizeof(*v));
+}
+
 /* Append to @order, in byte order of their paths, records first.. */
 static int order_dir(const struct walk *w, size_t first, size_t count,
 		     size_t *order, size_t *n)
@@ -435,7 +473,8 @@ static int order_dir(const struct walk *w, size_t first, size_t count,
 
 	if (!count)
 		return 0;
-	items = malloc(2 * count * sizeof(*items));
+	/* Twice: an entry and its subtree; twice again: room for merging. */
+	items = malloc(4 * count * sizeof(*items));
 	if (!items)
 		return -1;
 	for (i = first; i < first + count; i++) {
@@ -450,7 +489,7 @@ static int order_dir(const struct walk *w, size_t first, size_t count,
 				key_head(name, true), name, i, true
 			};
 	}
-	qsort(items, k, sizeof(*items), compare_items);
+	sort_items(items, k, items + k);
 	for (i = 0; i < k && !rc; i++) {
 		const struct rec *r = &w->v[items[i].rec];
 

@@ -33,6 +33,21 @@ static int append(struct image *img, struct entry *e)
 	return 0;
 }
 
+/* Room for @more entries at once: a source's, counted before merging. */
+static int reserve(struct entry_list *l, size_t more)
+{
+	struct entry *v;
+
+	if (l->cap - l->len >= more)
+		return 0;
+	v = realloc(l->v, (l->len + more) * sizeof(*v));
+	if (!v)
+		return -1;
+	l->v = v;
+	l->cap = l->len + more;
+	return 0;
+}
+
 /* Merge one entry, moved out of its source list.  -1: out of memory. */
 static int merge_entry(struct image *img, struct entry *e, unsigned int source,
 		       bool dups_are_errors, struct diag *d)
@@ -68,7 +83,8 @@ int merge_source(struct image *img, struct entry_list *src,
 		 unsigned int source, bool dups_are_errors, struct diag *d)
 {
 	size_t i;
-	int rc = 0;
+	int rc = pathmap_reserve(&img->paths, src->len) ||
+		 reserve(&img->entries, src->len) ? -1 : 0;
 
 	for (i = 0; i < src->len; i++) {
 		if (rc)

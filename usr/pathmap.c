@@ -116,9 +116,9 @@ static struct pathmap_slot *find_slot(const struct pathmap *m, const char *path,
 	return &m->slot[i];
 }
 
-static int grow(struct pathmap *m)
+static int grow_to(struct pathmap *m, size_t cap)
 {
-	struct pathmap bigger = { .cap = m->cap ? 2 * m->cap : 1024 };
+	struct pathmap bigger = { .cap = cap };
 	size_t i;
 
 	bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
@@ -132,6 +132,20 @@ static int grow(struct pathmap *m)
 	free(m->slot);
 	*m = bigger;
 	return 0;
+}
+
+static int grow(struct pathmap *m)
+{
+	return grow_to(m, m->cap ? 2 * m->cap : 1024);
+}
+
+int pathmap_reserve(struct pathmap *m, size_t more)
+{
+	size_t cap = m->cap ? m->cap : 1024;
+
+	while (cap < 2 * (m->used + more))
+		cap *= 2;
+	return cap == m->cap ? 0 : grow_to(m, cap);
 }
 
 long pathmap_get(const struct pathmap *m, const char *path)

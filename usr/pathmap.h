@@ -51,6 +51,13 @@ long pathmap_get(const struct pathmap *m, const char *path);
  */
 long pathmap_get_or_put(struct pathmap *m, const char *path, size_t index);
 
+/*
+ * Make room for @more paths at once (a source's entries are counted
+ * before they are merged): growing step by step rehashed every path
+ * several times.  -1 when out of memory.
+ */
+int pathmap_reserve(struct pathmap *m, size_t more);
+
 void pathmap_release(struct pathmap *m);
 
 #endif

@@ -603,13 +603,14 @@ ef53 | 58465342 | 9123683e | 1021994 | f2f52010) ;;
 *)	diag "$T is not on ext4, xfs, btrfs, tmpfs or f2fs: the walk stat()s every file there" ;;
 esac
 
-# same_both LABEL ARG...: the image of ARGs to stdout and with -o.
+# same_both LABEL ARG...: the image of ARGs to stdout and with -o (the
+# files' own mtimes, unless ARGs or SOURCE_DATE_EPOCH say otherwise).
 same_both() {
 	local label=$1
 
 	shift
-	"$GEN" -t 0 "$@" >"$T/both-stdout.cpio" &&
-	"$GEN" -t 0 -o "$T/both-o.cpio" "$@"
+	"$GEN" "$@" >"$T/both-stdout.cpio" &&
+	"$GEN" -o "$T/both-o.cpio" "$@"
 	ok $? "$label: built both ways"
 	cmp -s "$T/both-stdout.cpio" "$T/both-o.cpio"
 	ok $? "$label: the same bytes to stdout and with -o"
@@ -620,6 +621,35 @@ same_both "fixture -u/-g nobody" -u $NOBODY -g $NOBODY "$T/fix"
 same_both "two trees -u/-g" "$T/own-one" -u $NOBODY -g $NOBODY "$T/own-two"
 same_both "-u squash" -u squash "$T/own-one"
 same_both "-g squash, -t" -g squash -t 1600000000 "$T/fix"
+
+# Own mtimes, clamped by SOURCE_DATE_EPOCH: the writer decides a file's
+# mtime once it has fstat()ed it, as the checks do for the rest.
+mkdir -p "$T/mt/d"
+printf 'old\n' >"$T/mt/d/old"
+printf 'new\n' >"$T/mt/d/new"
+touch -d @1500000000 "$T/mt/d/old"
+touch -d @1700000000 "$T/mt/d/new"
+touch -d @1400000000 "$T/mt/d"
+SOURCE_DATE_EPOCH=1600000000 same_both "SOURCE_DATE_EPOCH" "$T/mt"
+is "$(newc_dump "$T/both-o.cpio" | awk '{ print $10, $6 }')" \
+	"$(printf '%s\n' "d 1400000000" "d/new 1600000000" "d/old 1500000000" \
+		"TRAILER!!! 0")" \
+	"SOURCE_DATE_EPOCH: own mtimes, the later one clamped"
+
+# Too big for newc: the same message from the walk (to stdout) and from
+# the writer (with -o), at the file's path; no image either way.
+mkdir -p "$T/huge"
+truncate -s 4G "$T/huge/big"
+"$GEN" -t 0 "$T/huge" >"$T/huge-stdout.cpio" 2>"$T/huge-stdout.err"
+is "$?:$(cat "$T/huge-stdout.err")" \
+	"1:$T/huge/big: error: 4294967296 bytes: newc cannot hold files of 4 GiB or more" \
+	"4 GiB file in a directory, to stdout: exit 1, said at its path"
+"$GEN" -t 0 -o "$T/huge.cpio" "$T/huge" 2>"$T/huge-o.err"
+is "$?:$(cat "$T/huge-o.err")" \
+	"1:$T/huge/big: error: 4294967296 bytes: newc cannot hold files of 4 GiB or more" \
+	"4 GiB file in a directory, with -o: exit 1, said at its path"
+[ ! -e "$T/huge.cpio" ] && [ -z "$(find "$T" -maxdepth 1 -name '.huge.cpio*')" ]
+ok $? "4 GiB file in a directory, with -o: no image, no temporary file"
 
 # A file mounted over another (as containers do with /etc/resolv.conf):
 # readdir gives the covered file's inode, stat() and open() the mounted

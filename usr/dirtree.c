@@ -107,6 +107,21 @@ static char *join_path(const char *dir, const char *name)
 	return p;
 }
 
+/* What the archive needs of @st, into @r. */
+static void fill_rec(struct rec *r, const struct stat *st)
+{
+	r->mode = st->st_mode;
+	r->uid = st->st_uid;
+	r->gid = st->st_gid;
+	r->nlink = (uint32_t)st->st_nlink;
+	r->mtime = st->st_mtime;
+	r->size = (uint64_t)st->st_size;
+	r->dev = st->st_dev;
+	r->ino = st->st_ino;
+	r->rdev = st->st_rdev;
+	r->unstated = false;
+}
+
 static struct rec *add_rec(struct walk *w, const char *dir, const char *name,
 			   const struct stat *st, long parent)
 {
@@ -127,17 +142,8 @@ static struct rec *add_rec(struct walk *w, const char *dir, const char *name,
 		return NULL;
 	r->name = *dir ? strlen(dir) + 1 : 0;
 	r->first = r->count = 0;
-	r->mode = st->st_mode;
-	r->uid = st->st_uid;
-	r->gid = st->st_gid;
-	r->nlink = (uint32_t)st->st_nlink;
-	r->mtime = st->st_mtime;
-	r->size = (uint64_t)st->st_size;
-	r->dev = st->st_dev;
-	r->ino = st->st_ino;
-	r->rdev = st->st_rdev;
+	fill_rec(r, st);
 	r->parent = parent;
-	r->unstated = false;
 	w->len++;
 	return r;
 }
@@ -334,16 +340,7 @@ static int stat_rec(struct walk *w, struct rec *r)
 		path_error(w, r->rel, "cannot stat: %s", strerror(errno));
 		return -1;
 	}
-	r->mode = st.st_mode;
-	r->uid = st.st_uid;
-	r->gid = st.st_gid;
-	r->nlink = (uint32_t)st.st_nlink;
-	r->mtime = st.st_mtime;
-	r->size = (uint64_t)st.st_size;
-	r->dev = st.st_dev;
-	r->ino = st.st_ino;
-	r->rdev = st.st_rdev;
-	r->unstated = false;
+	fill_rec(r, &st);
 	return 0;
 }
 

@@ -89,7 +89,7 @@ int path_cut_to_parent(char *path)
  * are long and share long prefixes, and a byte-at-a-time hash was a
  * visible part of building an image of many small files.
  */
-static uint64_t hash_path(const char *s)
+static uint32_t hash_path(const char *s)
 {
 	size_t len = strlen(s);
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
@@ -102,13 +102,14 @@ static uint64_t hash_path(const char *s)
 	w = 0;
 	memcpy(&w, s, len);
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	return h ^ h >> 29;
+	h ^= h >> 29;
+	return (uint32_t)(h ^ h >> 32);
 }
 
 static struct pathmap_slot *find_slot(const struct pathmap *m, const char *path,
-				      uint64_t hash)
+				      uint32_t hash)
 {
-	size_t i = (size_t)(hash ^ hash >> 32) & (m->cap - 1);
+	size_t i = hash & (m->cap - 1);
 
 	while (m->slot[i].path &&
 	       (m->slot[i].hash != hash || strcmp(m->slot[i].path, path)))
@@ -160,9 +161,11 @@ long pathmap_get(const struct pathmap *m, const char *path)
 
 long pathmap_get_or_put(struct pathmap *m, const char *path, size_t index)
 {
-	uint64_t hash = hash_path(path);
+	uint32_t hash = hash_path(path);
 	struct pathmap_slot *s;
 
+	if (index > UINT32_MAX)
+		return -2;
 	if (2 * (m->used + 1) > m->cap && grow(m))
 		return -2;
 	s = find_slot(m, path, hash);

@@ -15,10 +15,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * 16 bytes a slot: a map of tens of thousands of paths is probed at
+ * random, and the smaller its table, the more of it stays in the cache.
+ */
 struct pathmap_slot {
 	char *path;	/* normal form; NULL when the slot is free */
-	size_t index;
-	uint64_t hash;	/* of path, so probes and growth rarely compare */
+	uint32_t index;
+	uint32_t hash;	/* of path, folded: probes rarely compare, and it
+			   places the slot (growth needs no rehash) */
 };
 
 struct pathmap {

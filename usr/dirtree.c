@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cpio.h"
+#include "dircache.h"
 #include "dirtree.h"
 #include "spec.h"
 
@@ -61,6 +62,7 @@ struct walk {
 	bool fs_known;
 	bool fs_real_inos;	/* ..and whether its d_ino is st_ino */
 	char *dirbuf;		/* DIRBUF_SIZE bytes for getdents64() */
+	struct dircache dirs;	/* the parent of the latest directory read */
 	struct rec *v;
 	size_t len;
 	size_t cap;
@@ -244,27 +246,29 @@ static int read_dir(struct walk *w, long self)
 	const char *rel = self < 0 ? "" : w->v[self].rel;
 	dev_t dev = self < 0 ? w->root_dev : w->v[self].dev;
 	size_t first = w->len;
+	const char *name = ".";
 	bool unstated;
 	ssize_t got;
-	int fd, rc = 0;
+	int at = w->rootfd, fd, rc = 0;
 
-	fd = openat(w->rootfd, *rel ? rel : ".",
-		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* Subdirectories are read one parent after another: open from it. */
+	if (*rel)
+		at = dircache_at(&w->dirs, w->rootfd, rel, &name);
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		path_error(w, rel, "cannot read directory: %s", strerror(errno));
 		return 0;
 	}
 	unstated = w->stat_late && real_inos(w, fd, dev);
 	while (!rc && (got = getdents64(fd, w->dirbuf, DIRBUF_SIZE)) > 0) {
-		ssize_t at = 0;
+		ssize_t pos = 0;
 
-		while (at < got && !rc) {
-			const struct dirent64 *de = (void *)(w->dirbuf + at);
-			const char *name = de->d_name;
+		while (pos < got && !rc) {
+			const struct dirent64 *de = (void *)(w->dirbuf + pos);
+			const char *n = de->d_name;
 
-			at += de->d_reclen;
-			if (name[0] == '.' && (!name[1] ||
-					       (name[1] == '.' && !name[2])))
+			pos += de->d_reclen;
+			if (n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2])))
 				continue;
 			rc = add_entry(w, fd, rel, de, dev, self, unstated);
 		}
@@ -687,7 +691,9 @@ int dirtree_read(const char *root, const struct idmap *ids, bool stat_late,
 		 struct entry_list *out, struct deplist *deps, int *fd,
 		 struct diag *d)
 {
-	struct walk w = { .d = d, .check_access = geteuid() != 0 };
+	struct walk w = {
+		.d = d, .check_access = geteuid() != 0, .dirs = DIRCACHE_INIT,
+	};
 	struct srcloc loc = { .file = root };
 	struct stat st;
 	size_t i, n = 0, len = strlen(root), *order = NULL;
@@ -729,6 +735,7 @@ out:
 		free(w.v[i].rel);
 	free(w.v);
 	free(w.dirbuf);
+	dircache_release(&w.dirs);
 	free(order);
 	*fd = w.rootfd;		/* files are opened from it when written */
 	free(trimmed);

@@ -359,8 +359,7 @@ static int split_fields(struct spec_line *sl, char *buf)
 		if (!*p)
 			break;
 		sl->field[sl->nfields++] = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
+		p += strcspn(p, " \t");	/* long paths: a vector scan */
 		if (*p)
 			*p++ = '\0';
 	}

@@ -48,6 +48,32 @@ static int reserve(struct entry_list *l, size_t more)
 	return 0;
 }
 
+/*
+ * @e takes @old's place.  The map's key for the path may be @old's name:
+ * then that string lives on, as @e's name if @e's is the same (both
+ * normal), else in the image's list of retired names.
+ */
+static int replace(struct image *img, struct entry *old, struct entry *e)
+{
+	if (!old->normal) {
+		free(old->name);
+	} else if (e->normal) {
+		free(e->name);
+		e->name = old->name;
+	} else {
+		char **v = realloc(img->retired,
+				   (img->nretired + 1) * sizeof(*v));
+
+		if (!v)
+			return -1;
+		img->retired = v;
+		img->retired[img->nretired++] = old->name;
+	}
+	node_put(old->node);
+	*old = *e;
+	return 0;
+}
+
 /* Merge one entry, moved out of its source list.  -1: out of memory. */
 static int merge_entry(struct image *img, struct entry *e, unsigned int source,
 		       bool dups_are_errors, struct diag *d)
@@ -60,7 +86,10 @@ static int merge_entry(struct image *img, struct entry *e, unsigned int source,
 	if (!check_name(e, path, d))
 		goto drop;
 	e->normal = !strcmp(path, e->name);
-	i = pathmap_get_or_put(&img->paths, path, img->entries.len);
+	/* A normal name is its own key; the image keeps it (see below). */
+	i = e->normal ?
+	    pathmap_get_or_put_key(&img->paths, e->name, img->entries.len) :
+	    pathmap_get_or_put(&img->paths, path, img->entries.len);
 	if (i == -1)
 		return append(img, e);
 	if (i < 0)
@@ -71,8 +100,8 @@ static int merge_entry(struct image *img, struct entry *e, unsigned int source,
 			   old->loc.file, old->loc.line);
 		goto drop;
 	}
-	entry_free(old);
-	*old = *e;
+	if (replace(img, old, e))
+		return -1;
 	return 0;
 drop:
 	entry_free(e);
@@ -102,6 +131,13 @@ int merge_source(struct image *img, struct entry_list *src,
 
 void image_release(struct image *img)
 {
-	entry_list_release(&img->entries);
+	size_t i;
+
 	pathmap_release(&img->paths);
+	entry_list_release(&img->entries);
+	for (i = 0; i < img->nretired; i++)
+		free(img->retired[i]);
+	free(img->retired);
+	img->retired = NULL;
+	img->nretired = 0;
 }

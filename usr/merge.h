@@ -23,10 +23,13 @@
 
 struct image {
 	struct entry_list entries;
-	struct pathmap paths;	/* normal form of each name -> its index */
+	struct pathmap paths;	/* normal form of each name -> its index;
+				   a normal name is its own key */
+	char **retired;		/* keys whose entries were replaced */
+	size_t nretired;
 };
 
-#define IMAGE_INIT { ENTRY_LIST_INIT, PATHMAP_INIT }
+#define IMAGE_INIT { ENTRY_LIST_INIT, PATHMAP_INIT, NULL, 0 }
 
 /*
  * One member of the boot image: a complete archive with its own trailer

@@ -149,6 +149,9 @@ int pathmap_reserve(struct pathmap *m, size_t more)
 	return cap == m->cap ? 0 : grow_to(m, cap);
 }
 
+/* The top bit of a slot's index: the map owns (and frees) its path. */
+#define OWN_PATH 0x80000000u
+
 long pathmap_get(const struct pathmap *m, const char *path)
 {
 	const struct pathmap_slot *s;
@@ -156,28 +159,40 @@ long pathmap_get(const struct pathmap *m, const char *path)
 	if (!m->cap)
 		return -1;
 	s = find_slot(m, path, hash_path(path));
-	return s->path ? (long)s->index : -1;
+	return s->path ? (long)(s->index & ~OWN_PATH) : -1;
 }
 
-long pathmap_get_or_put(struct pathmap *m, const char *path, size_t index)
+static long get_or_put(struct pathmap *m, const char *path, size_t index,
+		       bool copy)
 {
 	uint32_t hash = hash_path(path);
 	struct pathmap_slot *s;
 
-	if (index > UINT32_MAX)
+	if (index >= OWN_PATH)
 		return -2;
 	if (2 * (m->used + 1) > m->cap && grow(m))
 		return -2;
 	s = find_slot(m, path, hash);
 	if (s->path)
-		return (long)s->index;
-	s->path = strdup(path);
+		return (long)(s->index & ~OWN_PATH);
+	s->path = copy ? strdup(path) : (char *)path;
 	if (!s->path)
 		return -2;
 	s->hash = hash;
-	s->index = index;
+	s->index = (uint32_t)index | (copy ? OWN_PATH : 0);
 	m->used++;
 	return -1;
+}
+
+long pathmap_get_or_put(struct pathmap *m, const char *path, size_t index)
+{
+	return get_or_put(m, path, index, true);
+}
+
+long pathmap_get_or_put_key(struct pathmap *m, const char *path,
+			    size_t index)
+{
+	return get_or_put(m, path, index, false);
 }
 
 void pathmap_release(struct pathmap *m)
@@ -185,7 +200,8 @@ void pathmap_release(struct pathmap *m)
 	size_t i;
 
 	for (i = 0; i < m->cap; i++)
-		free(m->slot[i].path);
+		if (m->slot[i].index & OWN_PATH)
+			free(m->slot[i].path);
 	free(m->slot);
 	m->slot = NULL;
 	m->cap = m->used = 0;

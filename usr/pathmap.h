@@ -21,7 +21,7 @@
  */
 struct pathmap_slot {
 	char *path;	/* normal form; NULL when the slot is free */
-	uint32_t index;
+	uint32_t index;	/* the top bit: path is the map's own copy */
 	uint32_t hash;	/* of path, folded: probes rarely compare, and it
 			   places the slot (growth needs no rehash) */
 };
@@ -55,6 +55,14 @@ long pathmap_get(const struct pathmap *m, const char *path);
  * with @index and return -1.  -2 when out of memory.
  */
 long pathmap_get_or_put(struct pathmap *m, const char *path, size_t index);
+
+/*
+ * The same, but storing @path itself, not a copy: it must stay unchanged
+ * and allocated while the map holds it.  A copy and a malloc() fewer per
+ * path, where a path's owner outlives the map (an image's entry names).
+ */
+long pathmap_get_or_put_key(struct pathmap *m, const char *path,
+			    size_t index);
 
 /*
  * Make room for @more paths at once (a source's entries are counted

@@ -4,9 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,7 +13,7 @@
 #include "check.h"
 #include "cpio.h"
 #include "dircache.h"
-#include "spec.h"
+#include "dirtree.h"
 
 bool check_name(const struct entry *e, char path[CPIO_PATH_MAX],
 		struct diag *d)
@@ -269,33 +267,13 @@ int check_location_late(struct node *n, const struct entry *e,
 	return 0;
 }
 
-/*
- * A problem with a directory source's file, located as the walk locates
- * its own: by the file's path, written as a spec list would write it.
- */
-__attribute__((format(printf, 3, 4)))
-static void file_error(struct diag *d, const char *path, const char *fmt, ...)
-{
-	char *shown = spec_escape(path), *msg = NULL;
-	struct srcloc loc = { .file = shown ? shown : path };
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	diag_error(d, &loc, "%s", msg ? msg : "out of memory");
-	free(msg);
-	free(shown);
-}
-
 /* What the walk would have recorded of the file, from the open file. */
 static int record_opened(struct node *n, int fd, struct diag *d)
 {
 	struct stat st;
 
 	if (fstat(fd, &st)) {
-		file_error(d, n->path, "cannot stat: %s", strerror(errno));
+		dirtree_error(d, n->path, "cannot stat: %s", strerror(errno));
 		return -1;
 	}
 	/*
@@ -303,11 +281,11 @@ static int record_opened(struct node *n, int fd, struct diag *d)
 	 * one: stat() would have gone to it too), another type is not.
 	 */
 	if (!S_ISREG(st.st_mode)) {
-		file_error(d, n->path, "was replaced while being archived");
+		dirtree_error(d, n->path, "was replaced while being archived");
 		return -1;
 	}
 	if ((uint64_t)st.st_size > CPIO_FIELD_MAX) {
-		file_error(d, n->path,
+		dirtree_error(d, n->path,
 			   "%llu bytes: newc cannot hold files of 4 GiB or more",
 			   (unsigned long long)st.st_size);
 		return -1;
@@ -336,9 +314,9 @@ int open_unstated_late(struct node *n, const struct entry *e,
 	n->check = NODE_BAD;
 	if (fd < 0) {
 		if (errno == ELOOP)
-			file_error(d, n->path, "was replaced while being archived");
+			dirtree_error(d, n->path, "was replaced while being archived");
 		else
-			file_error(d, n->path, "cannot read: %s", strerror(errno));
+			dirtree_error(d, n->path, "cannot read: %s", strerror(errno));
 		return -1;
 	}
 	if (record_opened(n, fd, d)) {

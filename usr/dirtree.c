@@ -70,27 +70,43 @@ struct walk {
 	struct diag *d;
 };
 
-/* Report a problem with one path, located by that path. */
-__attribute__((format(printf, 3, 4)))
-static void path_error(struct walk *w, const char *rel, const char *fmt, ...)
+__attribute__((format(printf, 3, 0)))
+static void path_verror(struct diag *d, const char *path, const char *fmt,
+			va_list ap)
 {
-	struct srcloc loc = { .file = NULL };
-	char *path = NULL, *msg = NULL, *shown;
+	/* Printed as the spec would write it: a newline stays on one line. */
+	char *msg = NULL, *shown = spec_escape(path);
+	struct srcloc loc = { .file = shown ? shown : path };
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	diag_error(d, &loc, "%s", msg ? msg : "out of memory");
+	free(shown);
+	free(msg);
+}
+
+void dirtree_error(struct diag *d, const char *path, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	path_verror(d, path, fmt, ap);
 	va_end(ap);
+}
+
+/* Report a problem with one path of the walk (@rel below the root). */
+__attribute__((format(printf, 3, 4)))
+static void path_error(struct walk *w, const char *rel, const char *fmt, ...)
+{
+	char *path = NULL;
+	va_list ap;
+
 	if (asprintf(&path, "%s/%s", w->root, rel) < 0)
 		path = NULL;
-	/* Printed as the spec would write it: a newline stays on one line. */
-	shown = path ? spec_escape(path) : NULL;
-	loc.file = shown ? shown : w->root;
-	diag_error(w->d, &loc, "%s", msg ? msg : "out of memory");
-	free(shown);
+	va_start(ap, fmt);
+	path_verror(w->d, path ? path : w->root, fmt, ap);
+	va_end(ap);
 	free(path);
-	free(msg);
 }
 
 /* "@dir/@name", or @name alone when @dir is "": in a new string. */
@@ -305,6 +321,14 @@ static int walk_tree(struct walk *w)
 	return 0;
 }
 
+/* Where (@dev, @ino) goes in a table of @cap slots (a power of two). */
+static size_t link_hash(dev_t dev, ino_t ino, size_t cap)
+{
+	uint64_t h = (uint64_t)ino * 0x9E3779B97F4A7C15ull ^ (uint64_t)dev;
+
+	return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
 /*
  * Files the walk did not stat that share an inode number are hard links
  * of each other (or, with a file mounted over one of them, are not):
@@ -323,8 +347,7 @@ struct inoset {
 /* The record already holding @r's inode, or SIZE_MAX after adding @r. */
 static size_t inoset_add(struct inoset *s, const struct rec *r, size_t i)
 {
-	uint64_t h = (uint64_t)r->ino * 0x9E3779B97F4A7C15ull ^ (uint64_t)r->dev;
-	size_t k = (size_t)(h ^ (h >> 29)) & (s->cap - 1);
+	size_t k = link_hash(r->dev, r->ino, s->cap);
 
 	while (s->v[k].rec != SIZE_MAX) {
 		if (s->v[k].ino == r->ino && s->v[k].dev == r->dev)
@@ -407,15 +430,15 @@ static uint64_t key_head(const char *name, bool subtree)
 	       (uint64_t)b[6] << 8 | (uint64_t)b[7];
 }
 
-static int compare_items(const void *a, const void *b)
+static bool item_before(const struct order_item *x,
+			const struct order_item *y)
 {
-	const struct order_item *x = a, *y = b;
 	const unsigned char *p = (const unsigned char *)x->name;
 	const unsigned char *q = (const unsigned char *)y->name;
 	int cp, cq;
 
 	if (x->head != y->head)
-		return x->head < y->head ? -1 : 1;
+		return x->head < y->head;
 	while (*p && *p == *q) {
 		p++;
 		q++;
@@ -423,15 +446,7 @@ static int compare_items(const void *a, const void *b)
 	/* Where a name ends, a subtree's key goes on with '/'. */
 	cp = *p ? *p : x->subtree ? '/' : 0;
 	cq = *q ? *q : y->subtree ? '/' : 0;
-	return cp - cq;
-}
-
-static bool item_before(const struct order_item *x,
-			const struct order_item *y)
-{
-	if (x->head != y->head)
-		return x->head < y->head;
-	return compare_items(x, y) < 0;
+	return cp < cq;
 }
 
 /*
@@ -509,13 +524,6 @@ struct linkmap {
 	size_t cap;
 	size_t used;
 };
-
-static size_t link_hash(dev_t dev, ino_t ino, size_t cap)
-{
-	uint64_t h = (uint64_t)ino * 0x9E3779B97F4A7C15ull ^ (uint64_t)dev;
-
-	return (size_t)(h ^ (h >> 29)) & (cap - 1);
-}
 
 static struct node **link_slot(struct linkmap *m, dev_t dev, ino_t ino)
 {

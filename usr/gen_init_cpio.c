@@ -547,7 +547,8 @@ static int merge_list_part(struct build *b, struct entry_list *part)
 	int rc = 0;
 
 	check_list_nodes(part, b->files_late, b->d);
-	for (i = 0; i < part->len && !rc; i++)
+	/* Without -l, no pass over every node for nothing. */
+	for (i = 0; deps_of(b) && i < part->len && !rc; i++)
 		if (part->v[i].node->data == DATA_PATH &&
 		    (i == 0 || part->v[i - 1].node != part->v[i].node) &&
 		    deplist_add(deps_of(b), part->v[i].node->path))

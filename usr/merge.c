@@ -15,24 +15,6 @@ static void entry_free(struct entry *e)
 	node_put(e->node);
 }
 
-/* Append @e, moved (the map already has its path). */
-static int append(struct image *img, struct entry *e)
-{
-	struct entry_list *l = &img->entries;
-
-	if (l->len == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 1024;
-		struct entry *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->len++] = *e;
-	return 0;
-}
-
 /* Room for @more entries at once: a source's, counted before merging. */
 static int reserve(struct entry_list *l, size_t more)
 {
@@ -45,6 +27,15 @@ static int reserve(struct entry_list *l, size_t more)
 		return -1;
 	l->v = v;
 	l->cap = l->len + more;
+	return 0;
+}
+
+/* Append @e, moved (the map has its path; merge_source() made room). */
+static int append(struct image *img, struct entry *e)
+{
+	if (reserve(&img->entries, 1))
+		return -1;
+	img->entries.v[img->entries.len++] = *e;
 	return 0;
 }
 

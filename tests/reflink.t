@@ -8,9 +8,9 @@
 #  - the archive is byte for byte the one written to a pipe (where
 #    nothing can be cloned), and GNU cpio extracts the source tree;
 #  - every whole block of every aligned file's data is flagged shared by
-#    FIEMAP (filefrag -v), so the archive's new space is exactly what no
-#    file system could share: headers, names, padding, the small files
-#    and each file's last, partial block;
+#    FIEMAP (filefrag -v), and the archive's new space is exactly what no
+#    file system could share: headers, names, the small files and each
+#    file's last, partial block; whole blocks of padding are holes;
 #  - the same with 1024-byte blocks and -a 4096, and with -a 1024;
 #  - without -a, the archive is still right (the kernel copies).
 # Needs root for mkfs.xfs and mount -o loop.
@@ -61,11 +61,13 @@ setup_xfs() {
 	make_tree "$mnt/src" && mkdir "$mnt/out" && sync
 }
 
-# shared_report ARCHIVE ALIGN BLOCK: "whole unshared layout" where whole
+# shared_report ARCHIVE ALIGN BLOCK: "whole new needed holes" where whole
 # counts the whole blocks of aligned file data that are NOT shared (want
-# 0), unshared all blocks FIEMAP does not flag shared, and layout the
-# archive's blocks outside whole blocks of aligned file data, which no
-# file system can share (want unshared == layout).
+# 0), new the blocks on disk that FIEMAP does not flag shared, needed
+# the blocks holding a header, a name, or file data outside the whole
+# blocks of aligned data (want new == needed: nothing else takes space),
+# and holes the whole blocks of name padding before aligned data that
+# are on disk all the same (want 0: they are holes).
 shared_report() {
 	local a=$1 align=$2 bs=$3
 
@@ -74,31 +76,48 @@ shared_report() {
 	filefrag -v -b"$bs" "$a" > "$T/frag"
 	perl -e '
 		my ($entries, $frag, $align, $bs, $size) = @ARGV;
-		my %shared;
+		my (%shared, %mapped, %want, %need, %pad);
+		my $mark = sub {
+			my ($h, $from, $to) = @_;	# bytes [from, to)
+			$h->{$_} = 1 for int($from / $bs) .. int(($to - 1) / $bs);
+		};
 		open my $f, "<", $frag or die;
 		while (<$f>) {
 			next unless /^\s*\d+:\s*(\d+)\.\.\s*(\d+):/;
 			my ($lo, $hi) = ($1, $2);
+			$mapped{$_} = 1 for $lo .. $hi;
 			next unless /shared/;
 			$shared{$_} = 1 for $lo .. $hi;
 		}
-		my %want;	# whole blocks of aligned file data
 		open my $e, "<", $entries or die;
 		while (<$e>) {
 			my @x = split;
-			next unless $x[2] =~ /^100/ && $x[7] > $align;
+			my $end = $x[0] + 110 + length($x[12]) + 1;
+			$mark->(\%need, $x[0], $end);
+			next unless $x[2] =~ /^100/ && $x[7] > 0;
 			my $d = $x[0] + 110 + $x[10];
 			$d += (4 - $d % 4) % 4;
+			if ($x[7] <= $align) {
+				$mark->(\%need, $d, $d + $x[7]);
+				next;
+			}
 			die "misaligned $x[12]\n" if $d % $align;
-			$want{$_} = 1 for $d / $bs .. ($d + $x[7]) / $bs - 1;
+			my $whole = int($x[7] / $bs) * $bs;
+			$want{$_} = 1 for $d / $bs .. ($d + $whole) / $bs - 1;
+			$mark->(\%need, $d + $whole, $d + $x[7]) if $whole < $x[7];
+			my $p = $end + ($bs - $end % $bs) % $bs;
+			$pad{$_} = 1 for $p / $bs .. $d / $bs - 1;
 		}
 		my $blocks = int(($size + $bs - 1) / $bs);
-		my ($whole, $unshared) = (0, 0);
+		$need{$blocks - 1} = 1;	# the file ends there
+		my ($whole, $new, $needed, $holes) = (0, 0, 0, 0);
 		for my $b (0 .. $blocks - 1) {
-			$unshared++ unless $shared{$b};
+			$new++ if $mapped{$b} && !$shared{$b};
 			$whole++ if $want{$b} && !$shared{$b};
+			$needed++ if $need{$b};
+			$holes++ if $pad{$b} && $mapped{$b};
 		}
-		print "$whole $unshared ", $blocks - keys(%want), "\n";
+		print "$whole $new $needed $holes\n";
 	' "$T/entries" "$T/frag" "$align" "$bs" "$(stat -c %s "$a")"
 }
 
@@ -131,9 +150,10 @@ for bs in 4096 1024; do
 			"$GEN" -t 0 $fsync -a "$align" -o "$a" "$mnt/src"
 			ok $? "$what: builds"
 			check_archive "$what" "$a" "-a $align"
-			read -r whole unshared layout < <(shared_report "$a" "$align" "$bs")
+			read -r whole new needed holes < <(shared_report "$a" "$align" "$bs")
 			is "$whole" 0 "$what: every whole block of aligned data is shared"
-			is "$unshared" "$layout" "$what: new blocks only where none can be shared ($layout)"
+			is "$new" "$needed" "$what: new blocks only for headers, names and unshareable data ($needed)"
+			is "$holes" 0 "$what: whole blocks of padding are holes"
 			[ "$align" -lt 4096 ] && continue
 			fillers=$(awk '$3 ~ /^40/ && $11 > length($13) + 1' "$T/entries" | wc -l)
 			[ "$fillers" -gt 0 ]

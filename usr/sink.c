@@ -151,6 +151,7 @@ static int open_target(struct sink *s, const char *path)
 		fchmod(fd, st.st_mode & 07777);
 	s->fd = fd;
 	s->block = output_block(fd);
+	s->sparse = s->block != 0;	/* a new file: what is skipped is zeros */
 	return 0;
 }
 
@@ -321,12 +322,8 @@ void sink_advance(struct sink *s, size_t n)
 	s->offset += n;
 }
 
-int sink_zeros(struct sink *s, size_t n)
+static int put_zeros(struct sink *s, size_t n)
 {
-	if (s->discard) {
-		s->offset += n;
-		return 0;
-	}
 	while (n) {
 		size_t chunk = n < SINK_BUF_SIZE ? n : SINK_BUF_SIZE;
 		int rc;
@@ -339,6 +336,49 @@ int sink_zeros(struct sink *s, size_t n)
 		n -= chunk;
 	}
 	return 0;
+}
+
+/*
+ * Zeros that cover whole blocks of the new file we write need not be
+ * written: a hole reads back as zeros and takes no space.  They are the
+ * alignment padding (-a) before data whose blocks are cloned, which
+ * would otherwise be new blocks of nothing between them.
+ */
+int sink_zeros(struct sink *s, size_t n)
+{
+	uint64_t at, from, to;
+	int rc;
+
+	if (s->discard) {
+		s->offset += n;
+		return 0;
+	}
+	if (!s->sparse || s->z || n < s->block)
+		return put_zeros(s, n);
+	at = s->out_offset + s->len;
+	from = at + cpio_pad(at, s->block);
+	to = (at + n) / s->block * s->block;
+	if (to <= from)
+		return put_zeros(s, n);
+	rc = put_zeros(s, (size_t)(from - at));
+	if (!rc)
+		rc = sink_flush(s);
+	if (!rc && lseek(s->fd, (off_t)(to - from), SEEK_CUR) < 0)
+		rc = -errno;
+	if (rc)
+		return rc;
+	/*
+	 * XFS reserves blocks past the end of a file that grows; those left
+	 * behind the end as it moves on would become allocated (unwritten)
+	 * blocks.  Give them back; where this cannot be done, nothing is lost
+	 * but the space.
+	 */
+	fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		  (off_t)from, (off_t)(to - from));
+	s->out_offset += to - from;
+	s->offset += to - from;
+	/* Never a hole at the end: an archive ends with its trailer. */
+	return put_zeros(s, (size_t)(at + n - to));
 }
 
 /* The portable path: through the (flushed, so free) buffer. */

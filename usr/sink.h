@@ -23,6 +23,9 @@
  * partial block into the buffer: a file system that shares extents then
  * clones every block it can, and the next header never lands in a block
  * just cloned (which would read it back from the disk and unshare it).
+ * In the temporary file of a named output, zeros that cover whole
+ * blocks (the alignment padding in front of such data) are skipped
+ * rather than written: holes read back as zeros and take no space.
  *
  * An image can hold several members, each a complete archive, possibly
  * compressed: sink_begin_member() starts one (padding the output to 4
@@ -70,6 +73,7 @@ struct sink {
 	bool dry_compressed;	/* in a dry run, the member is compressed */
 	enum sink_copy copy;
 	uint32_t block;		/* the output file system's block size, or 0 */
+	bool sparse;		/* whole blocks of zeros may be left as holes */
 	size_t len;		/* bytes waiting in buf */
 	char *buf;
 	/* How the last compressor failed, for sink_error(). */

@@ -64,8 +64,9 @@ setup_xfs() {
 # shared_report ARCHIVE ALIGN BLOCK: "whole new needed holes" where whole
 # counts the whole blocks of aligned file data that are NOT shared (want
 # 0), new the blocks on disk that FIEMAP does not flag shared, needed
-# the blocks holding a header, a name, or file data outside the whole
-# blocks of aligned data (want new == needed: nothing else takes space),
+# the blocks holding a header, a name (a filler's whole name field), or
+# file data outside the whole blocks of aligned data (want new ==
+# needed: nothing else takes space),
 # and holes the whole blocks of name padding before aligned data that
 # are on disk all the same (want 0: they are holes).
 shared_report() {
@@ -93,6 +94,9 @@ shared_report() {
 		while (<$e>) {
 			my @x = split;
 			my $end = $x[0] + 110 + length($x[12]) + 1;
+			# A filler'"'"'s padding is zeros written, not a hole: no
+			# cloned data follows it.
+			$end = $x[0] + 110 + $x[10] if $x[2] =~ /^40/;
 			$mark->(\%need, $x[0], $end);
 			next unless $x[2] =~ /^100/ && $x[7] > 0;
 			my $d = $x[0] + 110 + $x[10];

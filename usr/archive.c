@@ -603,7 +603,7 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 		}
 		if (!rc && !dry && opts->progress)
 			progress_entry(opts->progress, l->v[i].name,
-				       out->out_offset + out->len);
+				       out->out_offset + out->len + out->gap);
 	}
 	file_checks_release(&w.files);
 	if (!rc)

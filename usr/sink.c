@@ -280,22 +280,34 @@ static int emit(struct sink *s, const void *p, size_t n)
 	return s->z ? feed_compressor(s, p, n) : put_out(s, p, n);
 }
 
+/* Write out the buffer, and pass over the hole after it, if any. */
 static int sink_flush(struct sink *s)
 {
 	int rc = s->len ? emit(s, s->buf, s->len) : 0;
 
 	s->len = 0;
+	if (!rc && s->gap) {
+		if (lseek(s->fd, (off_t)s->gap, SEEK_CUR) < 0)
+			return -errno;
+		s->out_offset += s->gap;
+		s->gap = 0;
+	}
 	return rc;
 }
 
+static int fill_gap(struct sink *s);
+
 int sink_write(struct sink *s, const void *p, size_t n)
 {
+	int rc;
+
+	if (s->gap && (rc = fill_gap(s)))
+		return rc;
 	s->offset += n;
 	if (s->discard)
 		return 0;
 	if (s->len + n > SINK_BUF_SIZE) {
-		int rc = sink_flush(s);
-
+		rc = sink_flush(s);
 		if (rc || n > SINK_BUF_SIZE)
 			return rc ? rc : emit(s, p, n);
 	}
@@ -310,7 +322,9 @@ int sink_reserve(struct sink *s, size_t n, unsigned char **p)
 
 	if (n > SINK_BUF_SIZE)
 		return -EINVAL;
-	if (s->len + n > SINK_BUF_SIZE)
+	if (s->gap)
+		rc = fill_gap(s);
+	if (!rc && s->len + n > SINK_BUF_SIZE)
 		rc = sink_flush(s);
 	*p = (unsigned char *)s->buf + s->len;
 	return rc;
@@ -328,6 +342,8 @@ static int put_zeros(struct sink *s, size_t n)
 		size_t chunk = n < SINK_BUF_SIZE ? n : SINK_BUF_SIZE;
 		int rc;
 
+		if (s->gap && (rc = fill_gap(s)))
+			return rc;
 		if (s->len + chunk > SINK_BUF_SIZE && (rc = sink_flush(s)))
 			return rc;
 		memset(s->buf + s->len, 0, chunk);
@@ -339,10 +355,27 @@ static int put_zeros(struct sink *s, size_t n)
 }
 
 /*
+ * A hole that no cloned data follows (a filler's padding) is zeros after
+ * all: to pass over it, the bytes in front would have to be written at
+ * the end of the file, where XFS reserves blocks past the end, which
+ * the next hole could then keep (see clone_first()).
+ */
+static int fill_gap(struct sink *s)
+{
+	uint64_t gap = s->gap;
+
+	s->gap = 0;
+	s->offset -= gap;
+	return put_zeros(s, (size_t)gap);
+}
+
+/*
  * Zeros that cover whole blocks of the new file we write need not be
  * written: a hole reads back as zeros and takes no space.  They are the
  * alignment padding (-a) before data whose blocks are cloned, which
- * would otherwise be new blocks of nothing between them.
+ * would otherwise be new blocks of nothing between them.  The hole is
+ * only noted here (gap): the next write passes over it, or, better, the
+ * data after it is cloned first (see clone_first()).
  */
 int sink_zeros(struct sink *s, size_t n)
 {
@@ -355,28 +388,18 @@ int sink_zeros(struct sink *s, size_t n)
 	}
 	if (!s->sparse || s->z || n < s->block)
 		return put_zeros(s, n);
+	if (s->gap && (rc = fill_gap(s)))
+		return rc;
 	at = s->out_offset + s->len;
 	from = at + cpio_pad(at, s->block);
 	to = (at + n) / s->block * s->block;
 	if (to <= from)
 		return put_zeros(s, n);
 	rc = put_zeros(s, (size_t)(from - at));
-	if (!rc)
-		rc = sink_flush(s);
-	if (!rc && lseek(s->fd, (off_t)(to - from), SEEK_CUR) < 0)
-		rc = -errno;
 	if (rc)
 		return rc;
-	/*
-	 * XFS reserves blocks past the end of a file that grows; those left
-	 * behind the end as it moves on would become allocated (unwritten)
-	 * blocks.  Give them back; where this cannot be done, nothing is lost
-	 * but the space.
-	 */
-	fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		  (off_t)from, (off_t)(to - from));
-	s->out_offset += to - from;
-	s->offset += to - from;
+	s->gap = to - from;
+	s->offset += s->gap;
 	/* Never a hole at the end: an archive ends with its trailer. */
 	return put_zeros(s, (size_t)(at + n - to));
 }
@@ -486,35 +509,101 @@ static int64_t buffer_tail(struct sink *s, int fd, off_t *off, size_t len)
 }
 
 /*
- * The bytes after the last whole block, when the copy could be a clone:
- * both files at a block boundary, into a regular file, no compressor.
+ * Whether a copy of @len bytes to @at could be a clone: both files at a
+ * block boundary, at least a block, into a regular file, no compressor.
  */
-static uint64_t partial_block(const struct sink *s, int fd, const off_t *off,
-			      uint64_t len)
+static bool can_clone(const struct sink *s, int fd, const off_t *off,
+		      uint64_t len, uint64_t at)
 {
 	off_t from;
 
 	if (!s->block || s->z || s->copy != SINK_COPY_RANGE || len < s->block ||
-	    s->out_offset % s->block || !(len % s->block))
-		return 0;
+	    at % s->block)
+		return false;
 	/* Only now ask where the input is: one system call fewer otherwise. */
 	from = off ? *off : lseek(fd, 0, SEEK_CUR);
-	if (from < 0 || (uint64_t)from % s->block)
-		return 0;
-	return len % s->block;
+	return from >= 0 && (uint64_t)from % s->block == 0;
+}
+
+static int pwrite_all(int fd, const char *p, size_t n, off_t at)
+{
+	while (n) {
+		ssize_t w = pwrite(fd, p, n, at);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+		at += w;
+	}
+	return 0;
+}
+
+/*
+ * Clone data before writing the bytes in front of it (and of its hole).
+ * A write at the end of a file makes XFS reserve blocks past the end,
+ * which a hole left behind would keep (as unwritten extents: space);
+ * written after the clone, the same bytes are no longer at the end, and
+ * reserve nothing.  Returns the bytes cloned, maybe fewer than @len (0
+ * where the file system cannot): the caller copies the rest.
+ */
+static int64_t clone_first(struct sink *s, int fd, off_t *off, uint64_t len)
+{
+	uint64_t at = s->out_offset + s->len + s->gap, done = 0;
+	int rc;
+
+	if (lseek(s->fd, (off_t)at, SEEK_SET) < 0)
+		return -errno;
+	while (done < len) {
+		uint64_t left = len - done;
+		ssize_t r = copy_file_range(fd, off, s->fd, NULL,
+					    left > (1u << 30) ? (1u << 30) : left, 0);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		done += (uint64_t)r;
+	}
+	rc = pwrite_all(s->fd, s->buf, s->len, (off_t)s->out_offset);
+	if (rc)
+		return rc;
+	s->len = 0;
+	s->gap = 0;
+	s->out_offset = at + done;
+	s->offset += done;
+	return (int64_t)done;
 }
 
 int64_t sink_copy_fd(struct sink *s, int fd, off_t *off, uint64_t len)
 {
-	uint64_t tail;
-	int64_t done, more;
-	int rc = sink_flush(s);
+	uint64_t at = s->out_offset + s->len + s->gap, tail = 0;
+	int64_t done = 0, more;
+	bool clone;
+	int rc;
 
-	if (rc)
+	/*
+	 * A clone takes whole blocks; the last, partial one goes through the
+	 * buffer, so the next header never lands in a block just cloned
+	 * (which would read it back from the disk and unshare it).
+	 */
+	clone = can_clone(s, fd, off, len, at);
+	if (clone)
+		tail = len % s->block;
+	if (clone && s->sparse && (s->len || s->gap))
+		done = clone_first(s, fd, off, len - tail);
+	else if ((rc = sink_flush(s)))
 		return rc;
-	tail = partial_block(s, fd, off, len);
-	done = copy_range(s, fd, off, len - tail);
-	if (done < 0 || (uint64_t)done < len - tail || !tail)
+	if (done < 0)
+		return done;
+	more = copy_range(s, fd, off, len - tail - (uint64_t)done);
+	if (more < 0)
+		return more;
+	done += more;
+	if ((uint64_t)done < len - tail || !tail)
 		return done;
 	more = buffer_tail(s, fd, off, (size_t)tail);
 	return more < 0 ? more : done + more;

@@ -75,6 +75,7 @@ struct sink {
 	uint32_t block;		/* the output file system's block size, or 0 */
 	bool sparse;		/* whole blocks of zeros may be left as holes */
 	size_t len;		/* bytes waiting in buf */
+	uint64_t gap;		/* a hole to leave after them (sparse) */
 	char *buf;
 	/* How the last compressor failed, for sink_error(). */
 	enum {

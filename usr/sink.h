@@ -25,7 +25,10 @@
  * just cloned (which would read it back from the disk and unshare it).
  * In the temporary file of a named output, zeros that cover whole
  * blocks (the alignment padding in front of such data) are skipped
- * rather than written: holes read back as zeros and take no space.
+ * rather than written: holes read back as zeros and take no space.  The
+ * data after a hole is cloned before the bytes in front of it are
+ * written (pwrite): a write at the file's end would make XFS reserve
+ * blocks past it, which the hole would keep.
  *
  * An image can hold several members, each a complete archive, possibly
  * compressed: sink_begin_member() starts one (padding the output to 4
@@ -75,7 +78,7 @@ struct sink {
 	uint32_t block;		/* the output file system's block size, or 0 */
 	bool sparse;		/* whole blocks of zeros may be left as holes */
 	size_t len;		/* bytes waiting in buf */
-	uint64_t gap;		/* a hole to leave after them (sparse) */
+	uint64_t gap;		/* then a hole to leave (sparse) */
 	char *buf;
 	/* How the last compressor failed, for sink_error(). */
 	enum {

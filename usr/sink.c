@@ -165,10 +165,11 @@ int sink_open_path(struct sink *s, const char *path, bool do_fsync)
 	return rc;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+/* All of @n bytes, at offset @at, or, where @at < 0, at the position. */
+static int write_all(int fd, const char *p, size_t n, off_t at)
 {
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = at < 0 ? write(fd, p, n) : pwrite(fd, p, n, at);
 
 		if (w < 0) {
 			if (errno == EINTR)
@@ -177,6 +178,8 @@ static int write_all(int fd, const char *p, size_t n)
 		}
 		p += w;
 		n -= (size_t)w;
+		if (at >= 0)
+			at += w;
 	}
 	return 0;
 }
@@ -185,7 +188,7 @@ static int write_all(int fd, const char *p, size_t n)
 static int put_out(void *ctx, const void *p, size_t n)
 {
 	struct sink *s = ctx;
-	int rc = write_all(s->fd, p, n);
+	int rc = write_all(s->fd, p, n, -1);
 
 	if (!rc)
 		s->out_offset += n;
@@ -525,23 +528,6 @@ static bool can_clone(const struct sink *s, int fd, const off_t *off,
 	return from >= 0 && (uint64_t)from % s->block == 0;
 }
 
-static int pwrite_all(int fd, const char *p, size_t n, off_t at)
-{
-	while (n) {
-		ssize_t w = pwrite(fd, p, n, at);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-		at += w;
-	}
-	return 0;
-}
-
 /*
  * Clone data before writing the bytes in front of it (and of its hole).
  * A write at the end of a file makes XFS reserve blocks past the end,
@@ -568,7 +554,7 @@ static int64_t clone_first(struct sink *s, int fd, off_t *off, uint64_t len)
 			break;
 		done += (uint64_t)r;
 	}
-	rc = pwrite_all(s->fd, s->buf, s->len, (off_t)s->out_offset);
+	rc = write_all(s->fd, s->buf, s->len, (off_t)s->out_offset);
 	if (rc)
 		return rc;
 	s->len = 0;

@@ -12,14 +12,16 @@
 #    file system could share: headers, names, the small files and each
 #    file's last, partial block; whole blocks of padding are holes;
 #  - the same with 1024-byte blocks and -a 4096, and with -a 1024;
-#  - without -a, the archive is still right (the kernel copies).
+#  - without -a, the archive is still right (the kernel copies);
+#  - on ext4 with 1024-byte blocks (no shared extents), -a 4096 still
+#    leaves whole blocks of padding as holes.
 # Needs root for mkfs.xfs and mount -o loop.
 
 source "$SRCTREE/tests/lib.sh" || exit 1
 source "$SRCTREE/tests/newc.sh"
 
 need_root
-need mkfs.xfs filefrag mount umount cpio perl
+need mkfs.xfs mkfs.ext4 filefrag mount umount cpio perl
 
 mnt=$T/mnt
 mkdir "$mnt"
@@ -169,5 +171,24 @@ for bs in 4096 1024; do
 	ok $? "$bs-byte blocks, no -a: builds"
 	check_archive "$bs-byte blocks, no -a" "$a" ""
 done
+
+# Holes do not depend on clones: on ext4 (no shared extents) with 1024-byte
+# blocks, -a 4096 copies the data and still leaves the padding unwritten.
+mountpoint -q "$mnt" && umount "$mnt"
+rm -f "$T/xfs.img"
+if truncate -s 64M "$T/ext4.img" && mkfs.ext4 -q -F -b 1024 "$T/ext4.img" &&
+   mount -o loop "$T/ext4.img" "$mnt" && make_tree "$mnt/src" &&
+   mkdir "$mnt/out"; then
+	a=$mnt/out/a.cpio
+	"$GEN" -t 0 -a 4096 -o "$a" "$mnt/src"
+	ok $? "ext4, 1024-byte blocks, -a 4096: builds"
+	check_archive "ext4, 1024-byte blocks, -a 4096" "$a" "-a 4096"
+	read -r _ _ _ holes < <(shared_report "$a" 4096 1024)
+	is "$holes" 0 "ext4, 1024-byte blocks, -a 4096: whole blocks of padding are holes"
+	[ "$(stat -c %b "$a")" -lt $(( $(stat -c %s "$a") / 512 )) ]
+	ok $? "ext4, 1024-byte blocks, -a 4096: the archive takes less space than its size"
+else
+	ok 1 "an ext4 with 1024-byte blocks on a loop device"
+fi
 
 done_testing

@@ -573,8 +573,8 @@ static int file_node(struct walk *w, const struct rec *r, struct node *n,
 			   "%llu bytes: newc cannot hold files of 4 GiB or more",
 			   (unsigned long long)r->size);
 		return -1;
-	}
-	if (!r->unstated && w->check_access && faccessat(w->rootfd, r->rel, R_OK, AT_EACCESS)) {
+	} else if (w->check_access &&
+		   faccessat(w->rootfd, r->rel, R_OK, AT_EACCESS)) {
 		path_error(w, r->rel, "cannot read: %s", strerror(errno));
 		return -1;
 	}

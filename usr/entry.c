@@ -31,21 +31,29 @@ void node_put(struct node *n)
 	free(n);
 }
 
+int entry_list_reserve(struct entry_list *l, size_t more)
+{
+	struct entry *v;
+
+	if (l->cap - l->len >= more)
+		return 0;
+	v = realloc(l->v, (l->len + more) * sizeof(*v));
+	if (!v)
+		return -1;
+	l->v = v;
+	l->cap = l->len + more;
+	return 0;
+}
+
 struct entry *entry_list_add_owned(struct entry_list *l, char *name,
 				   struct node *n, const struct srcloc *loc)
 {
 	struct entry *e;
 
-	if (l->len == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		struct entry *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v) {
-			free(name);
-			return NULL;
-		}
-		l->v = v;
-		l->cap = cap;
+	/* One at a time, the room doubles. */
+	if (l->len == l->cap && entry_list_reserve(l, l->cap ? l->cap : 64)) {
+		free(name);
+		return NULL;
 	}
 	e = &l->v[l->len];
 	e->name = name;

@@ -59,7 +59,7 @@ enum data_kind {
  * Likewise a directory source's files need not be stat()ed by the walk:
  * the directory says they are regular files and gives their inode
  * numbers, and the writer learns the rest from the file it opens (see
- * check_opened_late()).
+ * open_unstated_late()).
  */
 enum node_check {
 	NODE_CHECKED,		/* or nothing to check */
@@ -144,6 +144,9 @@ struct entry *entry_list_add(struct entry_list *l, const char *name,
 /* The same, taking ownership of @name (freed on failure). */
 struct entry *entry_list_add_owned(struct entry_list *l, char *name,
 				   struct node *n, const struct srcloc *loc);
+
+/* Room for @more entries more, at once; -1 when out of memory. */
+int entry_list_reserve(struct entry_list *l, size_t more);
 
 /* Remove the last entry (one whose line turned out to be bad). */
 void entry_list_drop_last(struct entry_list *l);

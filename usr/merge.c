@@ -15,30 +15,6 @@ static void entry_free(struct entry *e)
 	node_put(e->node);
 }
 
-/* Room for @more entries at once: a source's, counted before merging. */
-static int reserve(struct entry_list *l, size_t more)
-{
-	struct entry *v;
-
-	if (l->cap - l->len >= more)
-		return 0;
-	v = realloc(l->v, (l->len + more) * sizeof(*v));
-	if (!v)
-		return -1;
-	l->v = v;
-	l->cap = l->len + more;
-	return 0;
-}
-
-/* Append @e, moved (the map has its path; merge_source() made room). */
-static int append(struct image *img, struct entry *e)
-{
-	if (reserve(&img->entries, 1))
-		return -1;
-	img->entries.v[img->entries.len++] = *e;
-	return 0;
-}
-
 /*
  * @e takes @old's place.  The map's key for the path may be @old's name:
  * then that string lives on, as @e's name if @e's is the same (both
@@ -81,8 +57,11 @@ static int merge_entry(struct image *img, struct entry *e, unsigned int source,
 	i = e->normal ?
 	    pathmap_get_or_put_key(&img->paths, e->name, img->entries.len) :
 	    pathmap_get_or_put(&img->paths, path, img->entries.len);
-	if (i == -1)
-		return append(img, e);
+	if (i == -1) {
+		/* Appended, moved: merge_source() made room. */
+		img->entries.v[img->entries.len++] = *e;
+		return 0;
+	}
 	if (i < 0)
 		return -1;
 	old = &img->entries.v[i];
@@ -104,7 +83,7 @@ int merge_source(struct image *img, struct entry_list *src,
 {
 	size_t i;
 	int rc = pathmap_reserve(&img->paths, src->len) ||
-		 reserve(&img->entries, src->len) ? -1 : 0;
+		 entry_list_reserve(&img->entries, src->len) ? -1 : 0;
 
 	for (i = 0; i < src->len; i++) {
 		if (rc)

@@ -283,28 +283,24 @@ static int emit(struct sink *s, const void *p, size_t n)
 	return s->z ? feed_compressor(s, p, n) : put_out(s, p, n);
 }
 
-/* Write out the buffer, and pass over the hole after it, if any. */
+static int fill_gap(struct sink *s);
+
+/* Write out the buffer (and a hole no clone followed, as zeros). */
 static int sink_flush(struct sink *s)
 {
-	int rc = s->len ? emit(s, s->buf, s->len) : 0;
+	int rc = fill_gap(s);
 
+	if (!rc && s->len)
+		rc = emit(s, s->buf, s->len);
 	s->len = 0;
-	if (!rc && s->gap) {
-		if (lseek(s->fd, (off_t)s->gap, SEEK_CUR) < 0)
-			return -errno;
-		s->out_offset += s->gap;
-		s->gap = 0;
-	}
 	return rc;
 }
 
-static int fill_gap(struct sink *s);
-
 int sink_write(struct sink *s, const void *p, size_t n)
 {
-	int rc;
+	int rc = fill_gap(s);
 
-	if (s->gap && (rc = fill_gap(s)))
+	if (rc)
 		return rc;
 	s->offset += n;
 	if (s->discard)
@@ -325,8 +321,7 @@ int sink_reserve(struct sink *s, size_t n, unsigned char **p)
 
 	if (n > SINK_BUF_SIZE)
 		return -EINVAL;
-	if (s->gap)
-		rc = fill_gap(s);
+	rc = fill_gap(s);
 	if (!rc && s->len + n > SINK_BUF_SIZE)
 		rc = sink_flush(s);
 	*p = (unsigned char *)s->buf + s->len;
@@ -345,7 +340,7 @@ static int put_zeros(struct sink *s, size_t n)
 		size_t chunk = n < SINK_BUF_SIZE ? n : SINK_BUF_SIZE;
 		int rc;
 
-		if (s->gap && (rc = fill_gap(s)))
+		if ((rc = fill_gap(s)))
 			return rc;
 		if (s->len + chunk > SINK_BUF_SIZE && (rc = sink_flush(s)))
 			return rc;
@@ -358,15 +353,18 @@ static int put_zeros(struct sink *s, size_t n)
 }
 
 /*
- * A hole that no cloned data follows (a filler's padding) is zeros after
- * all: to pass over it, the bytes in front would have to be written at
- * the end of the file, where XFS reserves blocks past the end, which
- * the next hole could then keep (see clone_first()).
+ * A hole that no cloned data follows (a filler's padding, data that
+ * cannot be cloned) is zeros after all: to pass over it, the bytes in
+ * front would have to be written at the end of the file, where XFS
+ * reserves blocks past the end, which the hole would then keep (see
+ * clone_first()).  So a hole is only ever left in front of a clone.
  */
 static int fill_gap(struct sink *s)
 {
 	uint64_t gap = s->gap;
 
+	if (!gap)
+		return 0;
 	s->gap = 0;
 	s->offset -= gap;
 	return put_zeros(s, (size_t)gap);
@@ -377,8 +375,8 @@ static int fill_gap(struct sink *s)
  * written: a hole reads back as zeros and takes no space.  They are the
  * alignment padding (-a) before data whose blocks are cloned, which
  * would otherwise be new blocks of nothing between them.  The hole is
- * only noted here (gap): the next write passes over it, or, better, the
- * data after it is cloned first (see clone_first()).
+ * only noted here (gap): it stays one if the data after it is cloned
+ * (see clone_first()), and becomes zeros otherwise (fill_gap()).
  */
 int sink_zeros(struct sink *s, size_t n)
 {
@@ -391,7 +389,7 @@ int sink_zeros(struct sink *s, size_t n)
 	}
 	if (!s->sparse || s->z || n < s->block)
 		return put_zeros(s, n);
-	if (s->gap && (rc = fill_gap(s)))
+	if ((rc = fill_gap(s)))
 		return rc;
 	at = s->out_offset + s->len;
 	from = at + cpio_pad(at, s->block);
@@ -403,7 +401,6 @@ int sink_zeros(struct sink *s, size_t n)
 		return rc;
 	s->gap = to - from;
 	s->offset += s->gap;
-	/* Never a hole at the end: an archive ends with its trailer. */
 	return put_zeros(s, (size_t)(at + n - to));
 }
 

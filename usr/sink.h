@@ -28,7 +28,8 @@
  * rather than written: holes read back as zeros and take no space.  The
  * data after a hole is cloned before the bytes in front of it are
  * written (pwrite): a write at the file's end would make XFS reserve
- * blocks past it, which the hole would keep.
+ * blocks past it, which the hole would keep.  For the same reason, zeros
+ * that no clone follows are written after all.
  *
  * An image can hold several members, each a complete archive, possibly
  * compressed: sink_begin_member() starts one (padding the output to 4

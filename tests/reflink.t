@@ -191,4 +191,19 @@ else
 	ok 1 "an ext4 with 1024-byte blocks on a loop device"
 fi
 
+# A file system that fills up while data is cloned (copied, on tmpfs)
+# and the bytes in front of it are written behind it: a located error,
+# exit 1, and neither the archive nor its temporary file left.
+mountpoint -q "$mnt" && umount "$mnt"
+if make_tree "$T/tree" && mount -t tmpfs -o size=512k tmpfs "$mnt"; then
+	"$GEN" -t 0 -a 4096 -o "$mnt/a.cpio" "$T/tree" 2> "$T/full.err"
+	is "$?" 1 "a full file system: exit 1"
+	grep -q "error: cannot write $mnt/a.cpio: No space left on device" "$T/full.err"
+	ok $? "... says it cannot write, and why" || cat "$T/full.err" >&2
+	is "$(ls -A "$mnt")" "" "... and leaves nothing behind"
+	umount "$mnt"
+else
+	ok 1 "a 512 KiB tmpfs"
+fi
+
 done_testing

@@ -38,9 +38,10 @@ DESTDIR ?=
 PROVE ?= prove
 
 CFLAGS ?= -O2 -g
+# -I usr: an include names its folder ("lib/diag.h"), see Kbuild.
 override CFLAGS += -std=gnu11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
-	-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-	-Wformat=2 -Wno-format-nonliteral
+	-I$(srctree)/usr -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 ifeq ($(WERROR),1)
   override CFLAGS += -Werror
 endif

@@ -15,8 +15,8 @@
 
 #include <stdint.h>
 
-#include "cpio.h"
-#include "diag.h"
+#include "lib/diag.h"
+#include "image/cpio.h"
 #include "entry.h"
 #include "progress.h"
 #include "sink.h"

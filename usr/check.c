@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image/cpio.h"
 #include "check.h"
-#include "cpio.h"
 #include "dircache.h"
 #include "dirtree.h"
 

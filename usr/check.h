@@ -23,12 +23,12 @@
 
 #include <stdbool.h>
 
+#include "lib/diag.h"
+#include "lib/pathmap.h"
 #include "archive.h"
 #include "dircache.h"
-#include "diag.h"
 #include "entry.h"
 #include "merge.h"
-#include "pathmap.h"
 
 /*
  * What checking file locations needs: their directories, kept open (the

@@ -12,11 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cpio.h"
-#include "compress.h"
+#include "lib/inomap.h"
+#include "lib/pathmap.h"
+#include "image/compress.h"
+#include "image/cpio.h"
 #include "cpioread.h"
-#include "inomap.h"
-#include "pathmap.h"
 
 const char *compression_of(const unsigned char *buf, size_t len)
 {

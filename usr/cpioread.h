@@ -21,8 +21,8 @@
 
 #include <stddef.h>
 
+#include "lib/diag.h"
 #include "depfile.h"
-#include "diag.h"
 #include "entry.h"
 
 /* The compression of data starting with @buf, or NULL if none known. */

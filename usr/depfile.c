@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/escape.h"
 #include "depfile.h"
-#include "spec.h"
 
 int deplist_add(struct deplist *l, const char *path)
 {
@@ -110,7 +110,7 @@ void deplist_drop_unnamable(struct deplist *l, struct diag *d)
 		const char *why = unnamable(l->v[i]);
 
 		if (why) {
-			char *shown = spec_escape(l->v[i]);
+			char *shown = escape_field(l->v[i]);
 
 			diag_warn(d, NULL,
 				  "'%s' has %s, which make cannot name; it is left out of the dependency file",

@@ -25,7 +25,7 @@
 
 #include <stddef.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 struct deplist {
 	char **v;

@@ -24,10 +24,10 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "cpio.h"
+#include "lib/escape.h"
+#include "image/cpio.h"
 #include "dircache.h"
 #include "dirtree.h"
-#include "spec.h"
 
 #define DIRBUF_SIZE (64 * 1024)
 
@@ -75,7 +75,7 @@ static void path_verror(struct diag *d, const char *path, const char *fmt,
 			va_list ap)
 {
 	/* Printed as the spec would write it: a newline stays on one line. */
-	char *msg = NULL, *shown = spec_escape(path);
+	char *msg = NULL, *shown = escape_field(path);
 	struct srcloc loc = { .file = shown ? shown : path };
 
 	if (vasprintf(&msg, fmt, ap) < 0)

@@ -23,8 +23,8 @@
 
 #include <stdint.h>
 
+#include "lib/diag.h"
 #include "depfile.h"
-#include "diag.h"
 #include "entry.h"
 
 /*

@@ -31,7 +31,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 enum entry_type {
 	ENTRY_FILE,

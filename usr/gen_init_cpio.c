@@ -48,20 +48,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/diag.h"
+#include "image/compress.h"
+#include "inspect/extract.h"
+#include "inspect/imgdiff.h"
+#include "inspect/listing.h"
+#include "inspect/verify.h"
 #include "archive.h"
 #include "check.h"
-#include "compress.h"
 #include "cpioread.h"
 #include "depfile.h"
-#include "diag.h"
 #include "dirtree.h"
 #include "entry.h"
 #include "merge.h"
-#include "imgdiff.h"
-#include "extract.h"
-#include "listing.h"
 #include "microcode.h"
-#include "verify.h"
 #include "sink.h"
 #include "spec.h"
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image/cpio.h"
 #include "check.h"
-#include "cpio.h"
 #include "merge.h"
 
 static void entry_free(struct entry *e)

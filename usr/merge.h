@@ -16,10 +16,10 @@
 
 #include <stdbool.h>
 
-#include "compress.h"
-#include "diag.h"
+#include "lib/diag.h"
+#include "lib/pathmap.h"
+#include "image/compress.h"
 #include "entry.h"
-#include "pathmap.h"
 
 struct image {
 	struct entry_list entries;

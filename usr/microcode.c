@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cpio.h"
+#include "lib/pathmap.h"
+#include "image/cpio.h"
 #include "microcode.h"
-#include "pathmap.h"
 
 /* The Intel loader wants its blob 16-byte aligned in memory. */
 #define INTEL_ALIGN 16

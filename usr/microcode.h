@@ -21,12 +21,11 @@
  * loader could not find.
  */
 
+#include "lib/diag.h"
+#include "image/cpio.h"
 #include "depfile.h"
-#include "diag.h"
 #include "entry.h"
 #include "merge.h"
-
-#define MICROCODE_DIR "kernel/x86/microcode"
 
 /*
  * Append the microcode entries for the firmware tree @dir to @out.  *@fd

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "lib/escape.h"
 #include "progress.h"
-#include "spec.h"
 
 /* Show the line only for work that lasts, and redraw it only so often. */
 #define SHOW_AFTER_NS	1000000000LL
@@ -45,7 +45,7 @@ void progress_entry(struct progress *p, const char *name, uint64_t bytes)
 
 	p->entries++;
 	if (p->verbose) {
-		char *shown = spec_escape(name);
+		char *shown = escape_field(name);
 
 		fprintf(stderr, "%s\n", shown ? shown : name);
 		free(shown);

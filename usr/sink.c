@@ -16,8 +16,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "compress.h"
-#include "cpio.h"
+#include "image/compress.h"
+#include "image/cpio.h"
 #include "sink.h"
 
 #define DRAIN_SIZE (64 * 1024)

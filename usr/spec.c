@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/escape.h"
 #include "spec.h"
 
 /* One line split into fields; the fields point into the line buffer. */
@@ -152,6 +153,7 @@ static char *decode_field(struct parse *p, const char *what, const char *s,
 	while (out && *f) {
 		const char *end, *val = NULL;
 		size_t need;
+		int len;
 
 		if (env && f[0] == '$' && f[1] == '{' && (end = strchr(f + 2, '}'))) {
 			char *var = strndup(f + 2, (size_t)(end - f - 2));
@@ -180,24 +182,17 @@ static char *decode_field(struct parse *p, const char *what, const char *s,
 			out[n++] = *f++;
 			continue;
 		}
-		if (f[1] == '\\') {
-			out[n++] = '\\';
-			f += 2;
+		len = escape_decode(f, &out[n]);
+		if (len > 0) {
+			n++;
+			f += len;
 			continue;
 		}
-		if (f[1] >= '0' && f[1] <= '3' && f[2] >= '0' && f[2] <= '7' &&
-		    f[3] >= '0' && f[3] <= '7') {
-			int c = (f[1] - '0') * 64 + (f[2] - '0') * 8 + (f[3] - '0');
-
-			if (!c) {
-				diag_error(p->d, &p->loc,
-					   "%s '%s': '\\000' (a NUL byte) cannot be part of it",
-					   what, s);
-				goto fail;
-			}
-			out[n++] = (char)c;
-			f += 4;
-			continue;
+		if (len == ESCAPE_NUL) {
+			diag_error(p->d, &p->loc,
+				   "%s '%s': '\\000' (a NUL byte) cannot be part of it",
+				   what, s);
+			goto fail;
 		}
 		diag_error(p->d, &p->loc,
 			   "%s '%s': unknown escape '\\%.1s' (use \\\\ or \\NNN in octal)",
@@ -586,22 +581,4 @@ out:
 	free(r.chunk);
 	free(r.line);
 	return rc;
-}
-
-char *spec_escape(const char *s)
-{
-	char *out = malloc(4 * strlen(s) + 1), *p = out;
-
-	if (!out)
-		return NULL;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c <= ' ' || c == '\\' || c == 0x7f)
-			p += sprintf(p, "\\%03o", c);
-		else
-			*p++ = (char)c;
-	}
-	*p = '\0';
-	return out;
 }

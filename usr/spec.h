@@ -24,7 +24,7 @@
 
 #include <stdio.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 #include "entry.h"
 
 /* Longest line accepted, newline excluded; longer lines are an error. */
@@ -49,13 +49,5 @@ struct spec_hooks {
  */
 int spec_read(FILE *f, const char *name, struct entry_list *out,
 	      const struct spec_hooks *hooks, struct diag *d);
-
-/*
- * @s as a spec field: bytes that would end the field or the line (blanks,
- * control characters), backslashes, and bytes beyond ASCII written as
- * \NNN, so that what is printed reads back to the same bytes.  Returns a
- * new string, or NULL without memory.
- */
-char *spec_escape(const char *s);
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cpio_fuzz.c: libFuzzer target for the image reader (usr/imgread.c) and
+ * cpio_fuzz.c: libFuzzer target for the image reader (usr/image/imgread.c) and
  * the readers built on it: --list, --examine, --verify and --diff.
  *
  * The input is an image.  It goes into a memfd, since the reader wants a
@@ -43,17 +43,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image/compress.h"
+#include "image/cpio.h"
+#include "image/imgread.h"
+#include "inspect/imgdiff.h"
+#include "inspect/listing.h"
+#include "inspect/verify.h"
 #include "archive.h"
 #include "check.h"
-#include "compress.h"
-#include "cpio.h"
 #include "cpioread.h"
-#include "imgdiff.h"
-#include "imgread.h"
-#include "listing.h"
 #include "merge.h"
 #include "sink.h"
-#include "verify.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

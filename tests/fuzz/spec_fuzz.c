@@ -16,7 +16,7 @@
  *    of its type;
  *  - a symlink has a target, a file a location; device numbers are only
  *    on devices, and fit the kernel's dev_t;
- *  - spec_escape() is the inverse of the field decoding: each name and
+ *  - escape_field() is the inverse of the field decoding: each name and
  *    symlink target, escaped and written into a new line, reads back as
  *    the same bytes without a message.
  *
@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/escape.h"
 #include "check.h"
 #include "entry.h"
 #include "merge.h"
@@ -161,8 +162,8 @@ static char *escaped_list(const struct entry_list *l, size_t *len,
 	for (i = 0; i < l->len; i++) {
 		const struct node *n = l->v[i].node;
 		bool slink = n->type == ENTRY_SLINK;
-		char *name = spec_escape(l->v[i].name);
-		char *target = slink ? spec_escape(n->target) : NULL;
+		char *name = escape_field(l->v[i].name);
+		char *target = slink ? escape_field(n->target) : NULL;
 		int rc = 0;
 
 		taken[i] = false;

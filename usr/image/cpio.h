@@ -24,6 +24,11 @@
 #define CPIO_PATH_MAX	4096
 /* newc's 8 hex digits: sizes and times stop here. */
 #define CPIO_FIELD_MAX	0xFFFFFFFFu
+/*
+ * Where x86's early loader looks for microcode, in an uncompressed member
+ * at the start of the image (Documentation/arch/x86/microcode.rst).
+ */
+#define MICROCODE_DIR	"kernel/x86/microcode"
 
 enum cpio_format {
 	CPIO_NEWC,	/* "070701" */

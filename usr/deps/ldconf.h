@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 #include "rootpath.h"
 
 struct ldconf {

@@ -20,8 +20,8 @@
 
 #include <stdio.h>
 
-#include "diag.h"
-#include "imgread.h"
+#include "lib/diag.h"
+#include "image/imgread.h"
 
 struct lister;
 

@@ -15,7 +15,7 @@
 
 #include <stdio.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 /* 0: the same; 1: different (printed on @out); -1: trouble (reported). */
 int diff_images(const char *a, const char *b, FILE *out, struct diag *d);

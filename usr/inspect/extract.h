@@ -22,7 +22,7 @@
 
 #include <stdio.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 /* 0, or -1 (every refused entry reported through @d). */
 int extract_image(const char *path, const char *dir, FILE *out,

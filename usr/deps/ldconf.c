@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/strmap.h"
 #include "ldconf.h"
-#include "strmap.h"
 
 struct reader {
 	struct ldconf *c;

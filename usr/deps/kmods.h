@@ -35,7 +35,7 @@
 
 #include <stddef.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 #include "rootpath.h"
 
 /*

@@ -41,9 +41,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/diag.h"
 #include "compress.h"
 #include "cpio.h"
-#include "diag.h"
 
 struct img_member {
 	unsigned int index;		/* 1, 2, ... in image order */

@@ -43,7 +43,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 #include "elfdeps.h"
 #include "kmods.h"
 #include "rootpath.h"

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/strmap.h"
 #include "kmods.h"
-#include "strmap.h"
 
 /* What modprobe may read, in the order printed (those that exist). */
 static const char *const index_files[] = {

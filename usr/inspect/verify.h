@@ -16,7 +16,7 @@
 
 #include <stdio.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 /* Check @path, report through @d, summarise on @out; 0, or -1. */
 int verify_image(const char *path, FILE *out, struct diag *d);

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/escape.h"
 #include "rootpath.h"
-#include "spec.h"
 
 /* The kernel's limit on symlinks followed in one lookup. */
 #define MAX_SYMLINKS 40
@@ -311,9 +311,9 @@ static int print_once(struct root *r, const char *kind, const char *path,
 
 	if (rc)
 		return rc < 0 ? -ENOMEM : 0;
-	name = spec_escape(path);
+	name = escape_field(path);
 	if (field)
-		escaped = spec_escape(field);
+		escaped = escape_field(field);
 	if (!name || (field && !escaped))
 		rc = -ENOMEM;
 	else

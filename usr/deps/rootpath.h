@@ -26,14 +26,14 @@
  *	file /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 <root>/usr/lib/... 0755 0 0
  *
  * Owners are always 0: an initramfs is root's.  Names, targets and
- * locations are written as spec fields (spec_escape()), so any byte
+ * locations are written as spec fields (escape_field()), so any byte
  * survives.  ".." at the top stays at the top, as in a chroot.
  */
 
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "strmap.h"
+#include "lib/strmap.h"
 
 struct root {
 	char *dir;		/* host directory of "/": "" for / itself, else

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "inomap.h"
+#include "lib/escape.h"
+#include "lib/inomap.h"
+#include "lib/pathmap.h"
 #include "listing.h"
-#include "pathmap.h"
-#include "spec.h"
 
 /* The names of one inode, held back until the last of them is seen. */
 struct link_group {
@@ -73,7 +73,7 @@ int lister_member_begin(struct lister *l, const struct img_member *m)
 
 char *listing_name(const char *name)
 {
-	char *esc = spec_escape(name), *s = NULL;
+	char *esc = escape_field(name), *s = NULL;
 
 	if (esc && asprintf(&s, "%s%s", name[0] == '/' ? "" : "/", esc) < 0)
 		s = NULL;
@@ -184,7 +184,7 @@ static int print_file(struct lister *l, const struct img_entry *e,
 		free(rel);
 		return 0;
 	}
-	loc = spec_escape(rel);
+	loc = escape_field(rel);
 	free(rel);
 	if (!loc)
 		return -1;
@@ -217,7 +217,7 @@ static int print_entry(struct lister *l, const struct img_entry *e,
 				name, e->h.filesize);
 			return 0;
 		}
-		target = spec_escape(e->target);
+		target = escape_field(e->target);
 		if (!target)
 			return -1;
 		fprintf(l->out, "slink %s %s", name, target);

@@ -41,7 +41,7 @@
 
 #include <stdbool.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 #include "ldconf.h"
 #include "rootpath.h"
 

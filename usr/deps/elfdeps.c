@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/strmap.h"
 #include "elfdeps.h"
 #include "elfread.h"
 #include "ldconf.h"
-#include "strmap.h"
 
 /* The kernel follows at most this many "#!" interpreters in a row. */
 #define MAX_SCRIPT_DEPTH 4

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "imgread.h"
-#include "inomap.h"
-#include "microcode.h"
-#include "pathmap.h"
+#include "lib/inomap.h"
+#include "lib/pathmap.h"
+#include "image/cpio.h"
+#include "image/imgread.h"
 #include "verify.h"
 
 /* What defined a path, for parents and overrides. */

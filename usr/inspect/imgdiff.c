@@ -14,12 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/inomap.h"
+#include "lib/pathmap.h"
+#include "lib/sha256.h"
+#include "image/imgread.h"
 #include "imgdiff.h"
-#include "imgread.h"
-#include "inomap.h"
 #include "listing.h"
-#include "pathmap.h"
-#include "sha256.h"
 
 struct summary {
 	char *name;		/* as the listing prints it: "/..." escaped */

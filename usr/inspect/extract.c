@@ -18,11 +18,11 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "lib/inomap.h"
+#include "lib/pathmap.h"
+#include "image/imgread.h"
 #include "extract.h"
-#include "imgread.h"
-#include "inomap.h"
 #include "listing.h"
-#include "pathmap.h"
 
 /* A directory's mode, owner and mtime, applied once it is filled. */
 struct dir_fixup {

@@ -88,7 +88,7 @@ $(foreach i,$(images),$(eval $(call image_rule,$(i))))
 
 -include $(foreach p,$(hostprogs),$(patsubst %.o,$(objtree)/%.d,$($(p)-objs)))
 
-check: all
+check: all unit-tests
 	$(Q)cd $(srctree) && GEN_INIT_CPIO=$(objtree)/usr/gen_init_cpio \
 		SRCTREE=$(srctree) OBJTREE=$(objtree) SANITIZE=$(SANITIZE) \
 		$(PROVE) $(if $(filter 1,$(V)),-v) tests/*.t
@@ -217,6 +217,9 @@ clean-boot:
 		$(objtree)/usr/root.img.tree $(objtree)/usr/root.img.tmp
 
 .PHONY: boot clean-boot
+
+# Unit tests of the primitives, run by tests/unit.t.
+include $(srctree)/tests/unit/unit.mk
 
 # make fuzz [FUZZ_SECONDS=60]: libFuzzer targets for the spec parser and
 # the archive reader (clang); see tests/fuzz/fuzz.mk.

@@ -39,7 +39,7 @@ PROVE ?= prove
 
 CFLAGS ?= -O2 -g
 # -I usr: an include names its folder ("lib/diag.h"), see Kbuild.
-override CFLAGS += -std=gnu11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
+override CFLAGS += -std=gnu11 -D_FILE_OFFSET_BITS=64 \
 	-I$(srctree)/usr -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 ifeq ($(WERROR),1)
@@ -224,3 +224,25 @@ include $(srctree)/tests/unit/unit.mk
 # make fuzz [FUZZ_SECONDS=60]: libFuzzer targets for the spec parser and
 # the archive reader (clang); see tests/fuzz/fuzz.mk.
 include $(srctree)/tests/fuzz/fuzz.mk
+
+# make kernel-install KDIR=<kernel tree>: build the kernel's gen_init_cpio
+# from these sources (scripts/kernel-install says what changes there);
+# make kernel-uninstall KDIR=<kernel tree> puts the kernel's own back.
+kernel-install:
+	$(if $(KDIR),,$(error make kernel-install: give KDIR=<kernel tree>))
+	$(Q)$(srctree)/scripts/kernel-install install $(KDIR) $(srctree) \
+		$(usr/gen_init_cpio-objs)
+
+kernel-uninstall:
+	$(if $(KDIR),,$(error make kernel-uninstall: give KDIR=<kernel tree>))
+	$(Q)$(srctree)/scripts/kernel-install uninstall $(KDIR)
+
+# make check-kernel: install into linux-source-6.12, build a small kernel,
+# compare its built-in images with the stock tool's and boot them
+# (tests/kernel/kbuild.t; about ten minutes on two cores).
+check-kernel: all
+	$(Q)cd $(srctree) && GEN_INIT_CPIO=$(objtree)/usr/gen_init_cpio \
+		SRCTREE=$(srctree) OBJTREE=$(objtree) \
+		$(PROVE) $(if $(filter 1,$(V)),-v) tests/kernel/*.t
+
+.PHONY: kernel-install kernel-uninstall check-kernel

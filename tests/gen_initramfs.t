@@ -123,6 +123,20 @@ is "$(cd where && env -u GEN_INIT_CPIO dash bin/gen_initramfs.sh x)" usr \
 (cd where/bin && env -u GEN_INIT_CPIO dash gen_initramfs.sh x) > /dev/null 2>&1
 ok $(( $? == 1 ? 0 : 1 )) "no gen_init_cpio anywhere: exit 1"
 
+# In a kernel build (kbuild exports objtree, the directory it runs the
+# script from), the one kbuild built, never a stale one beside the script
+# in the source tree (an O= build).
+mkdir -p kobj/usr
+printf '#!/bin/sh\necho %s\n' built > kobj/usr/gen_init_cpio
+printf '#!/bin/sh\necho %s\n' stale > where/bin/gen_init_cpio
+chmod +x kobj/usr/gen_init_cpio where/bin/gen_init_cpio
+is "$(cd kobj && env -u GEN_INIT_CPIO objtree=. dash ../where/bin/gen_initramfs.sh x)" \
+	built "a kernel build runs \$objtree/usr/gen_init_cpio, not the one beside the script"
+rm kobj/usr/gen_init_cpio
+out=$(cd kobj && env -u GEN_INIT_CPIO objtree=. dash ../where/bin/gen_initramfs.sh x 2>&1)
+is "$?|$out" "1|gen_initramfs.sh: error: no ./usr/gen_init_cpio: kbuild builds it before running ../where/bin/gen_initramfs.sh" \
+	"a kernel build without its gen_init_cpio: an error, not the stale one"
+
 # ---------------------------------------------------------------------------
 # Against the kernel's script.
 

@@ -8,7 +8,9 @@
 #   static_elf FILE             true if FILE needs no dynamic loader
 #   boot_initrd INITRD LOG [APPEND [QEMU-ARG...]]
 #                               boot INITRD, console output to LOG;
-#                               returns QEMU's status (124: timed out)
+#                               returns QEMU's status (124: timed out);
+#                               an empty INITRD boots the kernel alone
+#                               (its built-in initramfs)
 #   boot_diag LOG [N]           last N (30) lines of LOG as TAP diagnostics
 #
 # The guest's /init is expected to end with `poweroff -f`; if it dies
@@ -110,7 +112,7 @@ boot_initrd() {
 		$(_boot_accel) -m 256 \
 		-nodefaults -no-user-config -display none -serial stdio \
 		-no-reboot \
-		-kernel "$kernel" -initrd "$initrd" \
+		-kernel "$kernel" ${initrd:+-initrd "$initrd"} \
 		-append "console=ttyS0 panic=-1${append:+ $append}" \
 		"$@" < "${BOOT_INPUT:-/dev/null}" > "$log" 2>&1
 }

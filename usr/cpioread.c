@@ -2,6 +2,9 @@
 /*
  * cpioread.c: archive sources (see cpioread.h).
  */
+/* O_TMPFILE, mkostemp(), asprintf(): GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>

@@ -2,6 +2,9 @@
 /*
  * depfile.c: the make fragment naming an image's inputs (see depfile.h).
  */
+/* asprintf(): GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

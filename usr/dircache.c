@@ -3,6 +3,9 @@
  * dircache.c: files reached through their parent directory (see
  * dircache.h).
  */
+/* O_PATH: GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>

@@ -11,6 +11,9 @@
  * directory, a subdirectory "a" sorts as itself and its subtree as "a/"
  * (see order_dir()).
  */
+/* getdents64(), asprintf(), vasprintf(): GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>

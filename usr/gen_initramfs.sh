@@ -21,8 +21,10 @@
 # directory sources that follow them.  -o, -l and -d are not positional;
 # the last one given wins.
 #
-# gen_init_cpio is $GEN_INIT_CPIO if set, else the one next to this
-# script, else usr/gen_init_cpio (the kernel runs this from the objtree).
+# gen_init_cpio is $GEN_INIT_CPIO if set; in a kernel build (kbuild exports
+# objtree) always the one kbuild built, $objtree/usr/gen_init_cpio, as the
+# kernel's own script runs it; elsewhere the one next to this script, else
+# usr/gen_init_cpio.
 
 prog=${0##*/}
 
@@ -51,11 +53,17 @@ die() {
 	exit 1
 }
 
-# gen_init_cpio to run.  The kernel's script only looks in usr/; looking
-# next to the script first lets it run from anywhere.
+# gen_init_cpio to run.  In a kernel build, never the one next to the
+# script: with O=, that is in the source tree, and may be stale.  Outside
+# one, looking next to the script first lets it run from anywhere.
 find_gen_init_cpio() {
 	if [ -n "${GEN_INIT_CPIO:-}" ]; then
 		gen=$GEN_INIT_CPIO
+		return
+	fi
+	if [ -n "${objtree:-}" ]; then
+		gen=$objtree/usr/gen_init_cpio
+		[ -x "$gen" ] || die "no $gen: kbuild builds it before running $0"
 		return
 	fi
 	gen=$(dirname -- "$0")/gen_init_cpio

@@ -2,6 +2,9 @@
 /*
  * microcode.c: the early microcode member (see microcode.h).
  */
+/* O_TMPFILE, asprintf(): GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -2,6 +2,9 @@
 /*
  * sink.c: buffered, atomic archive output (see sink.h).
  */
+/* copy_file_range(), mkostemp(), asprintf(): GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>

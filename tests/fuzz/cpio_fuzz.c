@@ -34,6 +34,9 @@
  * Messages go to stderr, thrown away unless FUZZ_DIAG is set in the
  * environment; libFuzzer and the sanitizers keep writing to fd 2.
  */
+/* memfd_create(): Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>

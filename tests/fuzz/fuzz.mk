@@ -65,7 +65,7 @@ fuzz_src := $(srctree)/tests/fuzz
 
 fuzz_san := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-fuzz_cflags := $(FUZZ_CFLAGS) -std=gnu11 -D_GNU_SOURCE \
+fuzz_cflags := $(FUZZ_CFLAGS) -std=gnu11 \
 	-D_FILE_OFFSET_BITS=64 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
 	-I$(srctree)/usr $(fuzz_san) -fsanitize=fuzzer-no-link

@@ -10,6 +10,9 @@
  * program is its own process), but a file printed for one is not printed
  * again for the next.
  */
+/* asprintf(): GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <ctype.h>
 #include <elf.h>
 #include <errno.h>

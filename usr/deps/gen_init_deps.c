@@ -31,6 +31,9 @@
  * hash table that keeps each path once).  This file holds the command
  * line.
  */
+/* asprintf(), vasprintf(): GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -9,6 +9,9 @@
  * a module name.  A closure of fifty modules out of several thousand is a
  * few milliseconds, most of it reading modules.dep.
  */
+/* asprintf(): GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdbool.h>

@@ -3,6 +3,9 @@
  * rootpath.c: resolve paths inside a root, print them as spec lines (see
  * rootpath.h).
  */
+/* asprintf(): GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>

@@ -2,6 +2,9 @@
 /*
  * compress.c: compression methods and compressor processes (compress.h).
  */
+/* pipe2(): GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -2,6 +2,9 @@
 /*
  * imgread.c: walk an image, member by member, entry by entry (imgread.h).
  */
+/* pipe2(), F_SETPIPE_SZ: GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -9,6 +9,9 @@
  * component at a time with O_NOFOLLOW, so that even a directory that
  * already held symlinks cannot lead it outside.
  */
+/* O_PATH: GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>

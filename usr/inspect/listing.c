@@ -2,6 +2,9 @@
 /*
  * listing.c: an image as a spec list, or as a table of members (listing.h).
  */
+/* asprintf(): GNU and Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,8 +3,12 @@
 # Rules for the tree declared in Kbuild.
 #
 #   make                  build the programs and usr/initramfs_data.cpio
-#   make check            build, then run the whole test suite (prove, TAP)
+#   make check            build, then run the whole test suite (prove, TAP),
+#                         installing tests/packages first when run as root
+#                         (GIC_NO_INSTALL=1: never)
 #   make check SANITIZE=1 the same, built with ASan and UBSan
+#   make check-kernel     build and boot a kernel with this gen_init_cpio
+#   make kernel-install KDIR=<tree>, make kernel-uninstall KDIR=<tree>
 #   make bench            timings against the peers (scripts/bench)
 #   make install          PREFIX=/usr/local DESTDIR= by default
 #   make V=1              show full commands
@@ -89,9 +93,15 @@ $(foreach i,$(images),$(eval $(call image_rule,$(i))))
 -include $(foreach p,$(hostprogs),$(patsubst %.o,$(objtree)/%.d,$($(p)-objs)))
 
 check: all unit-tests
+	$(Q)$(srctree)/tests/install-packages
 	$(Q)cd $(srctree) && GEN_INIT_CPIO=$(objtree)/usr/gen_init_cpio \
 		SRCTREE=$(srctree) OBJTREE=$(objtree) SANITIZE=$(SANITIZE) \
 		$(PROVE) $(if $(filter 1,$(V)),-v) tests/*.t
+
+# The packages of tests/packages, installed with apt-get (as root);
+# make check does this first unless GIC_NO_INSTALL=1.
+install-packages:
+	$(Q)$(srctree)/tests/install-packages
 
 # Timings against GNU cpio, bsdcpio, the kernel's tools and the copy floor
 # (scripts/bench).  Minutes long and machine-specific: never part of check.
@@ -111,7 +121,7 @@ clean:
 		$(foreach p,$(hostprogs),$(addprefix $(objtree)/,$($(p)-objs) \
 		$(patsubst %.o,%.d,$($(p)-objs))))
 
-.PHONY: all check bench install clean FORCE
+.PHONY: all check bench install install-packages clean FORCE
 
 # make boot: a two-phase boot under QEMU, from an initramfs to a real root.
 #
@@ -241,6 +251,7 @@ kernel-uninstall:
 # compare its built-in images with the stock tool's and boot them
 # (tests/kernel/kbuild.t; about ten minutes on two cores).
 check-kernel: all
+	$(Q)$(srctree)/tests/install-packages
 	$(Q)cd $(srctree) && GEN_INIT_CPIO=$(objtree)/usr/gen_init_cpio \
 		SRCTREE=$(srctree) OBJTREE=$(objtree) \
 		$(PROVE) $(if $(filter 1,$(V)),-v) tests/kernel/*.t

@@ -427,8 +427,9 @@ int img_sparse_start(struct img_sparse *w, int fd, uint64_t pos)
 		return -1;
 	w->fd = fd;
 	w->pos = w->size = pos;
+	w->held = 0;
 	w->block = 4096;
-	if (st.st_blksize >= 512 && st.st_blksize <= (1 << 20) &&
+	if (st.st_blksize >= 512 && st.st_blksize <= IMG_SPARSE_MAX_BLOCK &&
 	    !(st.st_blksize & (st.st_blksize - 1)))
 		w->block = (uint32_t)st.st_blksize;
 	return 0;
@@ -456,29 +457,67 @@ static int write_at(struct img_sparse *w, const unsigned char *p,
 	return 0;
 }
 
+/*
+ * The held bytes (a block's start, or its end, or both): written unless
+ * they are zeros, which, past the file's old end, read back as such anyway.
+ */
+static int flush_held(struct img_sparse *w)
+{
+	size_t n = w->held;
+
+	w->held = 0;
+	if (all_zero(w->hold, n))
+		return 0;
+	return write_at(w, w->hold, w->hold + n, w->pos - n);
+}
+
+/* Bytes up to the next block boundary into the held part of a block. */
+static int hold(struct img_sparse *w, const unsigned char **p, size_t *n)
+{
+	size_t take = w->block - (size_t)(w->pos % w->block);
+
+	if (take > *n)
+		take = *n;
+	memcpy(w->hold + w->held, *p, take);
+	w->held += take;
+	w->pos += take;
+	*p += take;
+	*n -= take;
+	return w->pos % w->block ? 0 : flush_held(w);
+}
+
+/*
+ * Whole blocks go straight from @buf, runs of them in one pwrite(), zero
+ * ones skipped; a partial block at either end is held until it is whole
+ * (buffers do not end on block boundaries: a pipe's reads, an entry's
+ * data after its header).
+ */
 int img_sparse_write(struct img_sparse *w, const void *buf, size_t n)
 {
-	const unsigned char *p = buf, *data = buf;
+	const unsigned char *p = buf, *data, *q, *end;
 
-	while (n) {
-		size_t len = w->block - (size_t)(w->pos % w->block);
-
-		if (len > n)
-			len = n;
-		if (len == w->block && all_zero(p, len)) {
-			if (write_at(w, data, p, w->pos - (uint64_t)(p - data)))
-				return -1;
-			data = p + len;
-		}
-		w->pos += len;
-		p += len;
-		n -= len;
+	if ((w->held || w->pos % w->block) && hold(w, &p, &n))
+		return -1;
+	end = p + (n - n % w->block);
+	for (data = q = p; q < end; q += w->block) {
+		if (!all_zero(q, w->block))
+			continue;
+		if (write_at(w, data, q, w->pos + (uint64_t)(data - p)))
+			return -1;
+		data = q + w->block;
 	}
-	return write_at(w, data, p, w->pos - (uint64_t)(p - data));
+	if (write_at(w, data, end, w->pos + (uint64_t)(data - p)))
+		return -1;
+	w->pos += (uint64_t)(end - p);
+	n -= (size_t)(end - p);
+	p = end;
+	return n ? hold(w, &p, &n) : 0;
 }
 
 int img_sparse_finish(struct img_sparse *w)
 {
+	if (flush_held(w))
+		return -1;
 	if (w->pos > w->size && ftruncate(w->fd, (off_t)w->pos))
 		return -1;
 	w->size = w->pos;

@@ -134,11 +134,15 @@ int img_scan_spooled(const char *path, const struct img_visitor *v,
  * back as zeros and take no space.  The spool writes so, and so does
  * --extract.  Each returns 0, or -1 with errno.
  */
+#define IMG_SPARSE_MAX_BLOCK 65536
+
 struct img_sparse {
 	int fd;
 	uint64_t pos;		/* where the next byte goes */
 	uint64_t size;		/* the file's size: written up to here */
 	uint32_t block;		/* st_blksize: the hole granularity */
+	size_t held;		/* bytes of an unfinished block, before pos */
+	unsigned char hold[IMG_SPARSE_MAX_BLOCK];
 };
 
 int img_sparse_start(struct img_sparse *w, int fd, uint64_t pos);

@@ -3,6 +3,14 @@
 #
 # tests/extract.t: --extract <dir> <image>, as root and as nobody.
 #
+# First, as root and as nobody, or as the ordinary user running it:
+# images that redefine a name with another type (a directory turned
+# symlink, a hard link's first name turned FIFO or block device, a loop
+# device as root) change nothing outside <dir> and never hang; a gzip
+# image is decompressed once and its zeros become holes; device nodes and
+# owners that need privileges are counted in one warning.  The rest of
+# the file needs root.
+#
 # Safety first: images written by hand (tests/readback/cpio.sh) that try
 # to reach outside <dir> -- "../x", absolute names, a symlink planted by
 # the image and then walked through, a hard link named "../x", "." as a

@@ -203,6 +203,46 @@ cpio_end
 warns "a later member" w-later.img "w-later.img: member 2: offset 512: warning: 'x': " \
 	"a later member replaces"
 
+# Redefinitions with another type, each a whole warning (fixed text):
+# 'd' @0 a directory, then @112 a symlink to /etc (target 4 bytes).
+cpio_begin w-dirlink.img
+cpio_ent 0047777 d
+cpio_ent 0120777 d /etc
+cpio_trailer
+warns "a directory redefined as a symlink" w-dirlink.img \
+	"w-dirlink.img: member 1: offset 112: warning: 'd': defined again as a symlink: replaces the directory of member 1 at offset 0; the kernel follows it for any later name below it"
+
+# 'f' @0 a regular file, @112 a FIFO: another type, not the same warning.
+cpio_begin w-retype.img
+cpio_ent 0100644 f
+cpio_ent 0010644 f
+cpio_trailer
+warns "a file redefined as a FIFO" w-retype.img \
+	"w-retype.img: member 1: offset 112: warning: 'f': defined again as a FIFO: replaces the regular file of member 1 at offset 0"
+
+# A later member, another type: 'x' @512 of member 2 a symlink.
+cpio_begin w-laterlink.img
+cpio_ent 0040755 x
+cpio_trailer
+cpio_end
+cpio_ent 0120777 x y
+cpio_trailer
+warns "a later member's symlink for a directory" w-laterlink.img \
+	"w-laterlink.img: member 2: offset 512: warning: 'x': a later member replaces the directory of member 1 at offset 0 with a symlink; the kernel follows it for any later name below it"
+
+# A hard-link group broken by a redefinition: 'f' @0 (ino 9, nlink 2),
+# 'f' @112 a block device 7:0, 'g' @224 (ino 9) with data: the kernel
+# links g to the device and writes its data there.
+cpio_begin w-linkdev.img
+ino=9 nlink=2 cpio_ent 0100644 f
+rmaj=7 rmin=0 cpio_ent 0060600 f
+ino=9 nlink=2 cpio_ent 0100644 g data
+cpio_trailer
+warns "a hard link whose first name became a device" w-linkdev.img \
+	"w-linkdev.img: member 1: offset 224: warning: 'g': a hard link of 'f' at offset 0, which the entry at offset 112 defined again as a block device: the kernel links this name to that, extraction makes it a file of its own"
+verify w-linkdev.img
+is "$(grep -c ': warning: ' "$T/v.err")" 2 "broken hard link: two warnings (the redefinition, the link)"
+
 # A non-empty directory replaced by a file: 'd' @0, 'd/x' @112 (116),
 # 'd' again @228.
 cpio_begin w-nonempty.img

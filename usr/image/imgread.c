@@ -29,11 +29,28 @@
 struct instream {
 	int fd;
 	bool is_pipe;
+	uint64_t base;		/* file: where the stream starts in it */
 	uint64_t pos;		/* stream offset of buf[head] */
 	uint64_t size;		/* file: its size; pipe: unknown (UINT64_MAX) */
 	bool eof;		/* pipe: no more bytes will come */
+	struct img_sparse *tee;	/* pipe: where to keep what was read */
+	int tee_errno;		/* why keeping it failed (it stopped) */
 	size_t head, tail;
 	unsigned char buf[IN_BUF];
+};
+
+/* One compressed part, decompressed into the spool at [at, at + len). */
+struct spool_part {
+	uint64_t from, end;	/* the compressed stream in the image */
+	uint64_t at, len;
+};
+
+struct img_spool {
+	int fd;			/* -1 until the first compressed part */
+	bool replay;		/* after the first scan: read parts from fd */
+	size_t nparts, next;
+	struct spool_part *part;
+	struct img_sparse w;
 };
 
 struct img_scan {
@@ -42,6 +59,7 @@ struct img_scan {
 	unsigned int flags;
 	struct diag *d;
 	struct instream *in;
+	struct img_spool *spool;
 	struct img_member m;
 	uint64_t data_left;	/* of the current entry */
 	char where[4200];
@@ -52,6 +70,15 @@ struct img_scan {
 static size_t in_avail(const struct instream *in)
 {
 	return in->tail - in->head;
+}
+
+/* A pipe's new bytes at buf[tail], @n of them, into the spool if it has one. */
+static void keep(struct instream *in, size_t n)
+{
+	if (!in->tee || in->tee_errno || !n)
+		return;
+	if (img_sparse_write(in->tee, in->buf + in->tail, n))
+		in->tee_errno = errno ? errno : EIO;
 }
 
 /* Make @n (<= IN_BUF) bytes available; fewer only at the end of the input. */
@@ -74,17 +101,20 @@ static int in_fill(struct instream *in, size_t n)
 			want = IN_BUF - in->tail;
 		if (want > IN_BUF - in->tail)
 			want = IN_BUF - in->tail;
+		if (!in->is_pipe && want > in->size - in->pos - in->tail)
+			want = (size_t)(in->size - in->pos - in->tail);
 		if (in->is_pipe)
 			got = read(in->fd, in->buf + in->tail, want);
 		else
-			got = pread(in->fd, in->buf + in->tail, want,
-				    (off_t)(in->pos + in->tail));
+			got = want ? pread(in->fd, in->buf + in->tail, want,
+					   (off_t)(in->base + in->pos + in->tail)) : 0;
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
 			return -1;
 		if (got == 0)
 			in->eof = true;
+		keep(in, (size_t)got);
 		in->tail += (size_t)got;
 	}
 	return 0;
@@ -206,7 +236,7 @@ long img_read_data(struct img_scan *s, void *buf, unsigned long n)
 	if (!n)
 		return 0;
 	if (!in_avail(in) && n >= IN_BUF / 2 && !in->is_pipe) {
-		ssize_t got = pread(in->fd, buf, n, (off_t)in->pos);
+		ssize_t got = pread(in->fd, buf, n, (off_t)(in->base + in->pos));
 
 		if (got <= 0)
 			goto short_read;
@@ -385,6 +415,207 @@ static int scan_members(struct img_scan *s)
 	return 0;
 }
 
+/* --- writing with holes, and the spool ------------------------------------ */
+
+static bool all_zero(const unsigned char *p, size_t n)
+{
+	return !n || (!p[0] && !memcmp(p, p + 1, n - 1));
+}
+
+int img_sparse_start(struct img_sparse *w, int fd, uint64_t pos)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -1;
+	w->fd = fd;
+	w->pos = w->size = pos;
+	w->held = 0;
+	w->block = 4096;
+	if (st.st_blksize >= 512 && st.st_blksize <= IMG_SPARSE_MAX_BLOCK &&
+	    !(st.st_blksize & (st.st_blksize - 1)))
+		w->block = (uint32_t)st.st_blksize;
+	return 0;
+}
+
+/* [@p, @end) goes at @off: all of it, however pwrite() splits it. */
+static int write_at(struct img_sparse *w, const unsigned char *p,
+		    const unsigned char *end, uint64_t off)
+{
+	while (p < end) {
+		ssize_t n = pwrite(w->fd, p, (size_t)(end - p), (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!n)
+				errno = ENOSPC;
+			return -1;
+		}
+		p += n;
+		off += (uint64_t)n;
+		if (off > w->size)
+			w->size = off;
+	}
+	return 0;
+}
+
+/*
+ * The held bytes (a block's start, or its end, or both): written unless
+ * they are zeros, which, past the file's old end, read back as such anyway.
+ */
+static int flush_held(struct img_sparse *w)
+{
+	size_t n = w->held;
+
+	w->held = 0;
+	if (all_zero(w->hold, n))
+		return 0;
+	return write_at(w, w->hold, w->hold + n, w->pos - n);
+}
+
+/* Bytes up to the next block boundary into the held part of a block. */
+static int hold(struct img_sparse *w, const unsigned char **p, size_t *n)
+{
+	size_t take = w->block - (size_t)(w->pos % w->block);
+
+	if (take > *n)
+		take = *n;
+	memcpy(w->hold + w->held, *p, take);
+	w->held += take;
+	w->pos += take;
+	*p += take;
+	*n -= take;
+	return w->pos % w->block ? 0 : flush_held(w);
+}
+
+/*
+ * Whole blocks go straight from @buf, runs of them in one pwrite(), zero
+ * ones skipped; a partial block at either end is held until it is whole
+ * (buffers do not end on block boundaries: a pipe's reads, an entry's
+ * data after its header).
+ */
+int img_sparse_write(struct img_sparse *w, const void *buf, size_t n)
+{
+	const unsigned char *p = buf, *data, *q, *end;
+
+	if ((w->held || w->pos % w->block) && hold(w, &p, &n))
+		return -1;
+	end = p + (n - n % w->block);
+	for (data = q = p; q < end; q += w->block) {
+		if (!all_zero(q, w->block))
+			continue;
+		if (write_at(w, data, q, w->pos + (uint64_t)(data - p)))
+			return -1;
+		data = q + w->block;
+	}
+	if (write_at(w, data, end, w->pos + (uint64_t)(data - p)))
+		return -1;
+	w->pos += (uint64_t)(end - p);
+	n -= (size_t)(end - p);
+	p = end;
+	return n ? hold(w, &p, &n) : 0;
+}
+
+int img_sparse_finish(struct img_sparse *w)
+{
+	if (flush_held(w))
+		return -1;
+	if (w->pos > w->size && ftruncate(w->fd, (off_t)w->pos))
+		return -1;
+	w->size = w->pos;
+	return 0;
+}
+
+struct img_spool *img_spool_new(void)
+{
+	struct img_spool *sp = calloc(1, sizeof(*sp));
+
+	if (sp)
+		sp->fd = -1;
+	return sp;
+}
+
+void img_spool_free(struct img_spool *sp)
+{
+	if (!sp)
+		return;
+	if (sp->fd >= 0)
+		close(sp->fd);
+	free(sp->part);
+	free(sp);
+}
+
+/* An unlinked file in $TMPDIR (or /tmp): nothing is left, whatever happens. */
+static int open_spool_file(const char *dir)
+{
+	char path[4096];
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+		return fd;
+	if (snprintf(path, sizeof(path), "%s/gen_init_cpio.XXXXXX", dir) >=
+	    (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+/* Start keeping the part at [@from, @to) of the image, as read from @in. */
+static int spool_begin(struct img_scan *s, struct instream *in, uint64_t from,
+		       uint64_t to)
+{
+	struct img_spool *sp = s->spool;
+	const char *dir = getenv("TMPDIR");
+	struct spool_part *v;
+
+	if (!dir || !dir[0])
+		dir = "/tmp";
+	if (sp->fd < 0)
+		sp->fd = open_spool_file(dir);
+	if (sp->fd < 0 || img_sparse_start(&sp->w, sp->fd, sp->w.size))
+		return scan_error(s, from, "cannot make a temporary file in %s for the %s data: %s",
+				  dir, s->m.comp->name, strerror(errno));
+	v = realloc(sp->part, (sp->nparts + 1) * sizeof(*v));
+	if (!v)
+		return scan_error(s, from, "out of memory");
+	sp->part = v;
+	v[sp->nparts] = (struct spool_part){ from, to, sp->w.pos, 0 };
+	in->tee = &sp->w;
+	return 0;
+}
+
+/* The part kept through @in is complete: 0, or -1 (reported). */
+static int spool_end(struct img_scan *s, struct instream *in)
+{
+	struct img_spool *sp = s->spool;
+	struct spool_part *p = &sp->part[sp->nparts];
+
+	if (!in->tee_errno && img_sparse_finish(&sp->w))
+		in->tee_errno = errno;
+	if (in->tee_errno)
+		return scan_error(s, p->from, "cannot keep the %s data in a temporary file: %s",
+				  s->m.comp->name, strerror(in->tee_errno));
+	p->len = sp->w.pos - p->at;
+	sp->nparts++;
+	return 0;
+}
+
+/* The second scan: the next part, decompressed by the first. */
+static struct spool_part *spool_next(struct img_scan *s, uint64_t from)
+{
+	struct img_spool *sp = s->spool;
+
+	if (!sp || !sp->replay || sp->next >= sp->nparts ||
+	    sp->part[sp->next].from != from)
+		return NULL;
+	return &sp->part[sp->next];
+}
+
 /* Copy [@from, @to) of @fd into @out, in a child process (the feeder). */
 static pid_t start_feeder(int fd, uint64_t from, uint64_t to, int out)
 {
@@ -506,11 +737,15 @@ static int scan_compressed(struct img_scan *s, int fd, uint64_t from,
 	s->m.index++;		/* what comes out is the next member */
 	set_where(s);
 	s->m.index--;
-	rc = scan_members(s);
+	rc = s->spool ? spool_begin(s, pipe_in, from, to) : 0;
+	if (!rc)
+		rc = scan_members(s);
 	if (!rc && in_avail(pipe_in))
 		rc = scan_error(s, pipe_in->pos,
 				"junk within the %s data: neither zeros nor a cpio member",
 				m->name);
+	if (!rc && s->spool)
+		rc = spool_end(s, pipe_in);
 out:
 	close(dec[0]);	/* stops both children if they are still busy */
 	status = reap(pid);
@@ -687,6 +922,29 @@ static uint64_t stream_end(int fd, const struct method *m, uint64_t from,
 	return stream_end_by_trial(fd, m, from, size);
 }
 
+/*
+ * A compressed part, the second time: its decompressed bytes are read
+ * from the spool, where the first scan left them.
+ */
+static int scan_spooled(struct img_scan *s, const struct spool_part *p)
+{
+	struct instream *in = malloc(sizeof(*in));
+	int rc;
+
+	if (!in)
+		return scan_error(s, p->from, "out of memory");
+	*in = (struct instream){ .fd = s->spool->fd, .base = p->at,
+				 .size = p->len };
+	s->spool->next++;
+	s->in = in;
+	s->m.index++;
+	set_where(s);
+	s->m.index--;
+	rc = scan_members(s);
+	free(in);
+	return rc;
+}
+
 /* A compressed part: a member (or several) of its own. */
 static int scan_compressed_part(struct img_scan *s, const struct method *m,
 				uint64_t end)
@@ -708,6 +966,9 @@ static int scan_compressed_part(struct img_scan *s, const struct method *m,
 		rc = s->v->member_begin ? s->v->member_begin(s->v->ctx, s, &s->m) : 0;
 		if (!rc && s->v->member_end)
 			rc = s->v->member_end(s->v->ctx, s, &s->m);
+	} else if (spool_next(s, from)) {
+		rc = scan_spooled(s, spool_next(s, from));
+		s->in = file;
 	} else {
 		rc = scan_compressed(s, file->fd, from, end);
 		s->in = file;
@@ -717,10 +978,11 @@ static int scan_compressed_part(struct img_scan *s, const struct method *m,
 	return rc;
 }
 
-int img_scan_fd(int fd, const char *path, const struct img_visitor *v,
-		unsigned int flags, struct diag *d)
+static int scan_fd(int fd, const char *path, const struct img_visitor *v,
+		   unsigned int flags, struct img_spool *sp, struct diag *d)
 {
-	struct img_scan s = { .path = path, .v = v, .flags = flags, .d = d };
+	struct img_scan s = { .path = path, .v = v, .flags = flags,
+			      .spool = sp, .d = d };
 	struct instream *file = malloc(sizeof(*file));
 	struct stat st;
 	uint64_t end;
@@ -757,7 +1019,10 @@ int img_scan_fd(int fd, const char *path, const struct img_visitor *v,
 					in_avail(file) > 3 ? file->buf[file->head + 3] : 0);
 			break;
 		}
-		end = stream_end(fd, m, file->pos, file->size);
+		if (spool_next(&s, file->pos))
+			end = spool_next(&s, file->pos)->end;
+		else
+			end = stream_end(fd, m, file->pos, file->size);
 		if (end <= file->pos)	/* framing cut off: all the rest */
 			end = file->size;
 		rc = scan_compressed_part(&s, m, end);
@@ -769,8 +1034,14 @@ out:
 	return rc;
 }
 
-int img_scan_path(const char *path, const struct img_visitor *v,
-		  unsigned int flags, struct diag *d)
+int img_scan_fd(int fd, const char *path, const struct img_visitor *v,
+		unsigned int flags, struct diag *d)
+{
+	return scan_fd(fd, path, v, flags, NULL, d);
+}
+
+static int scan_path(const char *path, const struct img_visitor *v,
+		     unsigned int flags, struct img_spool *sp, struct diag *d)
 {
 	struct srcloc loc = { .file = path };
 	struct stat st;
@@ -786,7 +1057,23 @@ int img_scan_path(const char *path, const struct img_visitor *v,
 		close(fd);
 		return -1;
 	}
-	rc = img_scan_fd(fd, path, v, flags, d);
+	rc = scan_fd(fd, path, v, flags, sp, d);
 	close(fd);
+	return rc;
+}
+
+int img_scan_path(const char *path, const struct img_visitor *v,
+		  unsigned int flags, struct diag *d)
+{
+	return scan_path(path, v, flags, NULL, d);
+}
+
+int img_scan_spooled(const char *path, const struct img_visitor *v,
+		     struct img_spool *sp, struct diag *d)
+{
+	int rc = scan_path(path, v, 0, sp, d);
+
+	sp->replay = true;
+	sp->next = 0;
 	return rc;
 }

@@ -39,6 +39,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/diag.h"
@@ -112,6 +113,42 @@ int img_scan_path(const char *path, const struct img_visitor *v,
 /* The same for an open descriptor of a regular file, read from offset 0. */
 int img_scan_fd(int fd, const char *path, const struct img_visitor *v,
 		unsigned int flags, struct diag *d);
+
+/*
+ * A spool keeps what the decompressors gave during one scan, so that the
+ * next scan of the same image reads that instead of running them again:
+ * the first img_scan_spooled() writes the decompressed bytes of every
+ * compressed part into one unlinked file in $TMPDIR (or /tmp), whole
+ * blocks of zeros left as holes; every later one reads them back.
+ */
+struct img_spool;
+
+struct img_spool *img_spool_new(void);
+void img_spool_free(struct img_spool *sp);
+int img_scan_spooled(const char *path, const struct img_visitor *v,
+		     struct img_spool *sp, struct diag *d);
+
+/*
+ * Writing a file that ends at @pos (a new file: 0) from @pos on, at
+ * increasing offsets, leaving whole blocks of zeros unwritten: holes read
+ * back as zeros and take no space.  The spool writes so, and so does
+ * --extract.  Each returns 0, or -1 with errno.
+ */
+#define IMG_SPARSE_MAX_BLOCK 65536
+
+struct img_sparse {
+	int fd;
+	uint64_t pos;		/* where the next byte goes */
+	uint64_t size;		/* the file's size: written up to here */
+	uint32_t block;		/* st_blksize: the hole granularity */
+	size_t held;		/* bytes of an unfinished block, before pos */
+	unsigned char hold[IMG_SPARSE_MAX_BLOCK];
+};
+
+int img_sparse_start(struct img_sparse *w, int fd, uint64_t pos);
+int img_sparse_write(struct img_sparse *w, const void *buf, size_t n);
+/* The file's size up to pos (holes at the end), with ftruncate(). */
+int img_sparse_finish(struct img_sparse *w);
 
 /*
  * Up to @n bytes of the current entry's data into @buf; 0 at its end,

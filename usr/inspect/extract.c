@@ -2,12 +2,44 @@
 /*
  * extract.c: unpack an image below a directory, safely (see extract.h).
  *
- * Two passes over the image: the first only reads, so that a broken or
+ * Two passes over the image.  The first only reads, so that a broken or
  * hostile image (a bad header, a checksum, "../x", "/etc/x", a path
  * through a symlink an earlier entry planted) is refused before anything
- * is written; the second creates the entries, walking every name one
+ * is written.  It keeps the decompressed bytes of every compressed member
+ * in one unlinked temporary file (imgread's spool), which the second pass
+ * reads: each decompressor runs once, and what the second pass sees is
+ * what the first checked.
+ *
+ * The second pass creates the entries.  Every name is walked one
  * component at a time with O_NOFOLLOW, so that even a directory that
- * already held symlinks cannot lead it outside.
+ * already held symlinks cannot lead it outside, and nothing is done
+ * through a name that this pass did not just create, or on an object of
+ * a type it did not expect:
+ *  - a regular file is created O_EXCL|O_NOFOLLOW and gets its data (whole
+ *    blocks of zeros left as holes), owner, mode and mtime through that
+ *    descriptor;
+ *  - a directory is made, opened O_DIRECTORY|O_NOFOLLOW and its dev/ino
+ *    kept with its owner, mode and mtime, which are applied at the end,
+ *    the deepest first (so that a read-only directory can be filled),
+ *    through a descriptor opened again the same way, and only if it is
+ *    still that inode;
+ *  - symlinks, device nodes, FIFOs and sockets get owner, mode (not a
+ *    symlink) and mtime at once, with AT_SYMLINK_NOFOLLOW;
+ *  - a later name of an inode becomes a hard link only of the regular
+ *    file this pass wrote for its first name: checked by dev/ino before
+ *    linkat(), and the new name checked after it (and before data goes
+ *    into it, opened O_NOFOLLOW|O_NONBLOCK); if the first name was
+ *    replaced, the later one becomes a file of its own, with a warning.
+ * A name defined again with another type replaces the earlier one, as in
+ * the kernel (init/initramfs.c, clean_path()).  Each path remembers which
+ * entry made what it holds (a serial number), and a directory's fix-up
+ * or a hard link to a first name applies only while that entry's object
+ * is still there: never to what replaced it, even one that the file
+ * system gave the same inode number.
+ *
+ * Owners and device nodes are tried as any user, since a user namespace's
+ * root has uid 0 and no CAP_MKNOD: what the system refuses for want of
+ * privileges is counted and reported in one warning at the end.
  */
 /* O_PATH: GNU and Linux, beyond POSIX. */
 #define _GNU_SOURCE
@@ -27,27 +59,52 @@
 #include "extract.h"
 #include "listing.h"
 
-/* A directory's mode, owner and mtime, applied once it is filled. */
-struct dir_fixup {
+struct attrs {
+	uint32_t uid, gid, mode, mtime;
+};
+
+/* An object the second pass made, to be found again by its path. */
+struct made {
 	char *path;
-	uint32_t mode, uid, gid, mtime;
+	size_t slot;		/* in extractor.made[] */
+	uint64_t serial;	/* of the entry that made it */
+	dev_t dev;
+	ino_t ino;
+};
+
+/* A directory's owner, mode and mtime, applied once it is filled. */
+struct dir_fixup {
+	struct made obj;
+	struct attrs a;
 	size_t depth;
 };
 
+#define UNMADE_NAMES 3
+
 struct extractor {
 	int root;		/* the directory, O_PATH */
-	bool as_root;		/* owners and device nodes only then */
 	bool writing;		/* second pass */
 	struct diag *d;
+	const char *image;
 	struct img_scan *s;
 	const struct img_entry *e;
+	const char *path;	/* the entry's name in normal form */
+	size_t slot;		/* the path's index in types */
+	uint64_t serial;	/* second pass: entries so far */
 	struct lister *l;
+	struct img_spool *spool;
 	struct pathmap types;	/* first pass: what each path is */
 	uint32_t *type;
 	size_t ntypes;
-	struct inomap links;	/* second pass: first name of each inode */
+	uint64_t *made;		/* second pass: per path, the serial of the
+				   entry that made what it holds */
+	struct inomap links;	/* first name (struct made) of each inode */
 	struct dir_fixup *dirs;
 	size_t ndirs;
+	/* What needs privileges the system refused (no CAP_MKNOD/CAP_CHOWN). */
+	unsigned long no_devs, no_owners;
+	char *unmade[UNMADE_NAMES];
+	size_t nunmade;
 };
 
 /* Report a problem with the current entry; -1 for an error, 0 else. */
@@ -124,34 +181,42 @@ static int note_type(struct extractor *x, const char *path)
 
 /*
  * Open the directory that holds @path (walked from the root without
- * following symlinks); *@base points at the last component.  -1 if a
- * component is missing or not a directory (reported).
+ * following symlinks); *@base points at the last component.  -1 with
+ * errno if a component is missing or not a directory; @path is unchanged.
  */
-static int open_parent(struct extractor *x, char *path, const char **base)
+static int walk_parent(struct extractor *x, char *path, const char **base)
 {
 	int fd = dup(x->root);
 	char *comp = path, *slash;
 
 	while (fd >= 0 && (slash = strchr(comp, '/'))) {
-		int next;
+		int next, err;
 
 		*slash = '\0';
 		next = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (next < 0) {
-			int err = errno;
-
-			*slash = '\0';
-			refuse(x, err != ENOENT, "cannot enter '%s' (%s)%s", path,
-			       err == ENOTDIR || err == ELOOP ?
-			       "not a directory: a symlink is never followed" : strerror(err),
-			       err == ENOENT ? ": skipped, as the kernel skips it" : "");
-		}
+		err = errno;
 		*slash = '/';
 		close(fd);
+		errno = err;
 		fd = next;
 		comp = slash + 1;
 	}
 	*base = comp;
+	return fd;
+}
+
+/* The same for the current entry, reporting a failure. */
+static int open_parent(struct extractor *x, char *path, const char **base)
+{
+	int fd = walk_parent(x, path, base);
+	int err = errno;
+
+	if (fd < 0)
+		refuse(x, err != ENOENT, "cannot enter '%.*s' (%s)%s",
+		       (int)(*base - path - 1), path,
+		       err == ENOTDIR || err == ELOOP ?
+		       "not a directory: a symlink is never followed" : strerror(err),
+		       err == ENOENT ? ": skipped, as the kernel skips it" : "");
 	return fd;
 }
 
@@ -177,107 +242,266 @@ static int clear_place(struct extractor *x, int dir, const char *base)
 	return refuse(x, true, "cannot replace what is there: %s", strerror(errno));
 }
 
-static int set_owner_mode_time(struct extractor *x, int dir, const char *base,
-			       bool is_link)
+/* Something only privileges allow was refused: counted, a few named. */
+static int note_unmade(struct extractor *x, const char *path, bool device)
 {
-	const struct cpio_header *h = &x->e->h;
-	struct timespec t[2] = { { h->mtime, 0 }, { h->mtime, 0 } };
-
-	if (x->as_root && fchownat(dir, base, h->uid, h->gid, AT_SYMLINK_NOFOLLOW))
-		return refuse(x, true, "cannot change the owner: %s", strerror(errno));
-	if (!is_link && fchmodat(dir, base, h->mode & 07777, 0))
-		return refuse(x, true, "cannot change the mode: %s", strerror(errno));
-	if (utimensat(dir, base, t, AT_SYMLINK_NOFOLLOW))
-		return refuse(x, true, "cannot set the mtime: %s", strerror(errno));
-	return 0;
-}
-
-static int write_data(struct extractor *x, int fd)
-{
-	static char buf[1 << 16];
-	long n;
-
-	while ((n = img_read_data(x->s, buf, sizeof(buf))) > 0)
-		if (write(fd, buf, (size_t)n) != n)
-			return refuse(x, true, "cannot write: %s", strerror(errno));
-	return n < 0 ? -1 : 0;
+	if (device)
+		x->no_devs++;
+	else
+		x->no_owners++;
+	if (x->nunmade == UNMADE_NAMES || (x->nunmade &&
+	    !strcmp(x->unmade[x->nunmade - 1], path)))
+		return 0;
+	x->unmade[x->nunmade] = strdup(path);
+	return x->unmade[x->nunmade++] ? 0 : -1;
 }
 
 /*
- * Another name of an inode made earlier: open it to write the data it
- * carries.  Its mode is already applied and may forbid writing to a user
- * who is not root; it is applied again after the data.
+ * Owner, mode and mtime, through @fd, or else at @base in @dir without
+ * following a symlink (which has no mode of its own).  -1 with errno and
+ * *@what naming the step.  An owner that the system does not let this
+ * process give (EPERM: no CAP_CHOWN; EINVAL: an id outside the user
+ * namespace) only sets *@no_owner.
  */
-static int open_link_for_data(struct extractor *x, int dir, const char *base)
+static int apply_attrs(int fd, int dir, const char *base, bool is_link,
+		       const struct attrs *a, const char **what, bool *no_owner)
 {
-	int fd;
+	struct timespec t[2] = { { a->mtime, 0 }, { a->mtime, 0 } };
+	int rc;
 
-	if (!x->e->h.filesize)
-		return openat(dir, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	fd = openat(dir, base, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == EACCES && !fchmodat(dir, base, 0600, 0))
-		fd = openat(dir, base, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-	return fd;
+	*what = "owner";
+	rc = fd >= 0 ? fchown(fd, a->uid, a->gid) :
+	     fchownat(dir, base, a->uid, a->gid, AT_SYMLINK_NOFOLLOW);
+	*no_owner = rc && (errno == EPERM || errno == EINVAL);
+	if (rc && !*no_owner)
+		return -1;
+	*what = "mode";
+	if (!is_link && (fd >= 0 ? fchmod(fd, a->mode) :
+			 fchmodat(dir, base, a->mode, AT_SYMLINK_NOFOLLOW)))
+		return -1;
+	*what = "mtime";
+	return fd >= 0 ? futimens(fd, t) : utimensat(dir, base, t, AT_SYMLINK_NOFOLLOW);
 }
 
-/* A regular file, or another name of an inode made earlier in the member. */
-static int make_file(struct extractor *x, int dir, const char *base,
-		     const char *path)
+static struct attrs entry_attrs(const struct extractor *x)
+{
+	const struct cpio_header *h = &x->e->h;
+
+	return (struct attrs){ h->uid, h->gid, h->mode & 07777, h->mtime };
+}
+
+/* The current entry's attributes, through @fd or at @base in @dir. */
+static int set_attrs(struct extractor *x, int fd, int dir, const char *base)
+{
+	struct attrs a = entry_attrs(x);
+	const char *what;
+	bool no_owner;
+
+	if (apply_attrs(fd, dir, base, S_ISLNK(x->e->h.mode), &a, &what,
+			&no_owner))
+		return refuse(x, true, "cannot change the %s: %s", what,
+			      strerror(errno));
+	return no_owner ? note_unmade(x, x->path, false) : 0;
+}
+
+/* The entry's data into @fd, an empty file; zero blocks become holes. */
+static int write_data(struct extractor *x, int fd)
+{
+	static char buf[1 << 16];
+	struct img_sparse w;
+	long n = 0;
+
+	if (img_sparse_start(&w, fd, 0))
+		return refuse(x, true, "cannot write: %s", strerror(errno));
+	while ((n = img_read_data(x->s, buf, sizeof(buf))) > 0)
+		if (img_sparse_write(&w, buf, (size_t)n))
+			return refuse(x, true, "cannot write: %s", strerror(errno));
+	if (n < 0)
+		return -1;
+	if (img_sparse_finish(&w))
+		return refuse(x, true, "cannot write: %s", strerror(errno));
+	return 0;
+}
+
+/* Remember what the current entry made at @st (its path, its serial). */
+static int note_made(struct extractor *x, struct made *o, const struct stat *st)
+{
+	o->path = strdup(x->path);
+	o->slot = x->slot;
+	o->serial = x->serial;
+	o->dev = st->st_dev;
+	o->ino = st->st_ino;
+	return o->path ? 0 : -1;
+}
+
+/* Is @st what @o made, and is that still what its path holds? */
+static bool still_made(const struct extractor *x, const struct made *o,
+		       const struct stat *st, mode_t type)
+{
+	return (st->st_mode & S_IFMT) == type && st->st_dev == o->dev &&
+	       st->st_ino == o->ino && x->made[o->slot] == o->serial;
+}
+
+static void free_made(void *ctx, void *val)
+{
+	struct made *o = val;
+
+	(void)ctx;
+	free(o->path);
+	free(o);
+}
+
+/* A regular file the current entry is the first name of: remember it. */
+static int note_first_name(struct extractor *x, const struct stat *st)
 {
 	const struct cpio_header *h = &x->e->h;
 	struct ino_key k = { h->ino, h->devmajor, h->devminor };
-	char *first = h->nlink > 1 ? inomap_get(&x->links, &k) : NULL;
-	int fd, rc;
+	struct made *old = inomap_get(&x->links, &k);
+	struct made *o = calloc(1, sizeof(*o));
 
-	if (first) {
-		char *copy = strdup(first);
-		const char *fbase;
-		int fdir = copy ? open_parent(x, copy, &fbase) : -1;
-
-		rc = fdir < 0 ? -1 : linkat(fdir, fbase, dir, base, 0);
-		if (fdir >= 0)
-			close(fdir);
-		free(copy);
-		if (rc)
-			return refuse(x, true, "cannot link to '%s': %s", first,
-				      strerror(errno));
-		fd = open_link_for_data(x, dir, base);
-	} else {
-		fd = openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			    O_CLOEXEC, 0600);
-		if (fd >= 0 && h->nlink > 1) {
-			char *dup_path = strdup(path);
-
-			if (!dup_path || inomap_put(&x->links, &k, dup_path)) {
-				free(dup_path);
-				close(fd);
-				return -1;
-			}
-		}
+	if (!o || note_made(x, o, st) || inomap_put(&x->links, &k, o)) {
+		if (o)
+			free_made(NULL, o);
+		return -1;
 	}
-	if (fd < 0)
-		return refuse(x, true, "cannot create: %s", strerror(errno));
-	rc = write_data(x, fd);
-	if (close(fd) && !rc)
-		rc = refuse(x, true, "cannot write: %s", strerror(errno));
-	return rc ? rc : set_owner_mode_time(x, dir, base, false);
+	if (old)
+		free_made(NULL, old);
+	return 0;
 }
 
-static int remember_dir(struct extractor *x, const char *path)
+/* A regular file of its own, created here: data, attributes. */
+static int make_new_file(struct extractor *x, int dir, const char *base)
+{
+	struct stat st;
+	int fd, rc;
+
+	fd = openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_NONBLOCK | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return refuse(x, true, "cannot create: %s", strerror(errno));
+	rc = fstat(fd, &st);
+	if (rc || !S_ISREG(st.st_mode))
+		rc = refuse(x, true, "cannot create: %s", rc ? strerror(errno) :
+			    "not a regular file");
+	if (!rc)
+		rc = write_data(x, fd);
+	if (!rc)
+		rc = set_attrs(x, fd, dir, base);
+	if (close(fd) && !rc)
+		rc = refuse(x, true, "cannot write: %s", strerror(errno));
+	if (!rc && x->e->h.nlink > 1)
+		rc = note_first_name(x, &st);
+	return rc;
+}
+
+/*
+ * Data for a name just linked to @first: opened without following and
+ * checked to be that file.  Its mode is already applied and may forbid
+ * writing to a user who is not root; it is applied again after the data.
+ */
+static int fill_link(struct extractor *x, int dir, const char *base,
+		     const struct made *first)
+{
+	int flags = O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+	struct stat st;
+	int fd, rc;
+
+	fd = openat(dir, base, flags);
+	if (fd < 0 && errno == EACCES &&
+	    !fchmodat(dir, base, 0600, AT_SYMLINK_NOFOLLOW))
+		fd = openat(dir, base, flags);
+	if (fd < 0)
+		return refuse(x, true, "cannot open to write: %s", strerror(errno));
+	rc = fstat(fd, &st) || !still_made(x, first, &st, S_IFREG) ?
+	     refuse(x, true, "changed while it was linked: not written") : 0;
+	if (!rc && ftruncate(fd, 0))
+		rc = refuse(x, true, "cannot write: %s", strerror(errno));
+	if (!rc)
+		rc = write_data(x, fd);
+	if (!rc)
+		rc = set_attrs(x, fd, dir, base);
+	if (close(fd) && !rc)
+		rc = refuse(x, true, "cannot write: %s", strerror(errno));
+	return rc;
+}
+
+/*
+ * Link @base to the file made for @first, if its name still holds it: 1
+ * if not (nothing done), 0 when linked, -1 on error.
+ */
+static int link_to(struct extractor *x, int dir, const char *base,
+		   const struct made *first)
+{
+	char *copy = strdup(first->path);
+	const char *fbase;
+	int fdir = copy ? walk_parent(x, copy, &fbase) : -1;
+	struct stat st;
+	int rc = 1;
+
+	if (fdir >= 0 && !fstatat(fdir, fbase, &st, AT_SYMLINK_NOFOLLOW) &&
+	    still_made(x, first, &st, S_IFREG)) {
+		rc = linkat(fdir, fbase, dir, base, 0) ?
+		     refuse(x, true, "cannot link to '%s': %s", first->path,
+			    strerror(errno)) : 0;
+		if (!rc && (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) ||
+			    !still_made(x, first, &st, S_IFREG))) {
+			unlinkat(dir, base, 0);
+			rc = refuse(x, true, "'%s' changed while it was linked: link removed",
+				    first->path);
+		}
+	}
+	if (fdir >= 0)
+		close(fdir);
+	free(copy);
+	return copy ? rc : -1;
+}
+
+/* A regular file, or another name of an inode made earlier in the member. */
+static int make_file(struct extractor *x, int dir, const char *base)
+{
+	const struct cpio_header *h = &x->e->h;
+	struct ino_key k = { h->ino, h->devmajor, h->devminor };
+	struct made *first = h->nlink > 1 ? inomap_get(&x->links, &k) : NULL;
+	int rc;
+
+	if (!first)
+		return make_new_file(x, dir, base);
+	rc = link_to(x, dir, base, first);
+	if (rc > 0) {
+		refuse(x, false, "the earlier name '%s' of this inode was replaced: extracted as a file of its own, not a hard link",
+		       first->path);
+		return make_new_file(x, dir, base);
+	}
+	if (rc)
+		return rc;
+	return h->filesize ? fill_link(x, dir, base, first) :
+	       set_attrs(x, -1, dir, base);
+}
+
+/* A directory: made (unless @kept), its attributes kept for the end. */
+static int make_dir(struct extractor *x, int dir, const char *base, bool kept)
 {
 	struct dir_fixup *v = realloc(x->dirs, (x->ndirs + 1) * sizeof(*v));
-	const struct cpio_header *h = &x->e->h;
+	struct stat st;
 	const char *p;
-	size_t depth = 0;
+	int fd, rc;
 
 	if (!v)
 		return -1;
 	x->dirs = v;
-	for (p = path; *p; p++)
-		depth += *p == '/';
-	v[x->ndirs] = (struct dir_fixup){ strdup(path), h->mode & 07777,
-					  h->uid, h->gid, h->mtime, depth };
-	if (!v[x->ndirs].path)
+	if (!kept && mkdirat(dir, base, 0700))
+		return refuse(x, true, "cannot create: %s", strerror(errno));
+	fd = openat(dir, base, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	rc = fd < 0 || fstat(fd, &st);
+	if (fd >= 0)
+		close(fd);
+	if (rc)
+		return refuse(x, true, "cannot open the directory: %s", strerror(errno));
+	v += x->ndirs;
+	v->a = entry_attrs(x);
+	for (v->depth = 0, p = x->path; *p; p++)
+		v->depth += *p == '/';
+	if (note_made(x, &v->obj, &st))
 		return -1;
 	x->ndirs++;
 	return 0;
@@ -288,14 +512,19 @@ static int make_node(struct extractor *x, int dir, const char *base)
 	const struct cpio_header *h = &x->e->h;
 	uint32_t type = h->mode & S_IFMT;
 
-	if ((type == S_IFCHR || type == S_IFBLK) && !x->as_root)
-		return 0;	/* recorded in the printed list only */
 	if (mknodat(dir, base, type | 0600, makedev(h->rdevmajor, h->rdevminor))) {
-		if (errno == EPERM && !x->as_root)
-			return 0;
+		if (errno == EPERM && (type == S_IFCHR || type == S_IFBLK))
+			return note_unmade(x, x->path, true);
 		return refuse(x, true, "cannot create: %s", strerror(errno));
 	}
-	return set_owner_mode_time(x, dir, base, false);
+	return set_attrs(x, -1, dir, base);
+}
+
+static int make_symlink(struct extractor *x, int dir, const char *base)
+{
+	if (symlinkat(x->e->target, dir, base))
+		return refuse(x, true, "cannot create: %s", strerror(errno));
+	return set_attrs(x, -1, dir, base);
 }
 
 /* Second pass: create one entry below the directory. */
@@ -314,23 +543,18 @@ static int create_entry(struct extractor *x, char *path)
 		return diag_failed(x->d) ? -1 : 0;
 	}
 	rc = clear_place(x, dir, base);
+	if (rc == 0 || rc == 1)
+		x->made[x->slot] = x->serial;	/* what was there is gone */
 	if (rc == 2)
 		rc = 0;
+	else if (rc >= 0 && type == S_IFDIR)
+		rc = make_dir(x, dir, base, rc == 1);
 	else if (rc >= 0 && type == S_IFREG)
-		rc = make_file(x, dir, base, path);
-	else if (rc >= 0 && type == S_IFDIR) {
-		if (!rc && mkdirat(dir, base, 0700))
-			rc = refuse(x, true, "cannot create: %s", strerror(errno));
-		else
-			rc = remember_dir(x, path);
-	} else if (rc >= 0 && type == S_IFLNK) {
-		if (symlinkat(x->e->target, dir, base))
-			rc = refuse(x, true, "cannot create: %s", strerror(errno));
-		else
-			rc = set_owner_mode_time(x, dir, base, true);
-	} else if (rc >= 0) {
+		rc = make_file(x, dir, base);
+	else if (rc >= 0 && type == S_IFLNK)
+		rc = make_symlink(x, dir, base);
+	else if (rc >= 0)
 		rc = make_node(x, dir, base);
-	}
 	close(dir);
 	free(walk);
 	return rc;
@@ -365,6 +589,18 @@ static bool kernel_keeps(const struct img_entry *e)
 	return false;
 }
 
+/* Second pass: the entry's place in made[], as the first pass noted it. */
+static int find_slot(struct extractor *x, const char *path)
+{
+	long i = pathmap_get(&x->types, path);
+
+	if (i < 0)
+		return refuse(x, true, "not seen in the first reading: the image changed?");
+	x->slot = (size_t)i;
+	x->serial++;
+	return 0;
+}
+
 static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
 		    const struct img_entry *e)
 {
@@ -380,16 +616,20 @@ static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
 	path = safe_path(x, &is_root);
 	if (!path)
 		return is_root && x->writing ? lister_entry(x->l, m, e) : 0;
+	x->path = path;
 	if (!x->writing) {
 		if (!check_components(x, path) && note_type(x, path))
 			rc = -1;
 		if (!rc && e->fmt == CPIO_CRC && (e->h.mode & S_IFMT) == S_IFREG)
 			rc = check_sum(x);
 	} else {
-		rc = create_entry(x, path);
+		rc = find_slot(x, path);
+		if (!rc)
+			rc = create_entry(x, path);
 		if (!rc)
 			rc = lister_entry(x->l, m, e);
 	}
+	x->path = NULL;
 	free(path);
 	return rc;
 }
@@ -403,19 +643,13 @@ static int on_member_begin(void *ctx, struct img_scan *s,
 	return x->writing ? lister_member_begin(x->l, m) : 0;
 }
 
-static void free_value(void *ctx, void *val)
-{
-	(void)ctx;
-	free(val);
-}
-
 static int on_member_end(void *ctx, struct img_scan *s,
 			 const struct img_member *m)
 {
 	struct extractor *x = ctx;
 
 	(void)s;
-	inomap_clear(&x->links, free_value, NULL);
+	inomap_clear(&x->links, free_made, NULL);
 	return x->writing ? lister_member_end(x->l, m) : 0;
 }
 
@@ -425,7 +659,40 @@ static int deepest_first(const void *a, const void *b)
 
 	if (p->depth != q->depth)
 		return p->depth < q->depth ? 1 : -1;
-	return p < q ? -1 : 1;	/* later definitions last: they win */
+	return p < q ? -1 : 1;
+}
+
+/*
+ * One directory's owner, mode and mtime, if no later entry replaced it
+ * and its path still leads to it: opened again without following, and
+ * checked to be the inode that was made (or found) for it.
+ */
+static void fix_dir(struct extractor *x, struct dir_fixup *f)
+{
+	struct srcloc loc = { .file = f->obj.path };
+	const char *base, *what = "directory";
+	int dir, fd = -1;
+	struct stat st;
+	bool no_owner;
+
+	if (x->made[f->obj.slot] != f->obj.serial)
+		return;		/* a later entry replaced it */
+	dir = walk_parent(x, f->obj.path, &base);
+	if (dir >= 0)
+		fd = openat(dir, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			    O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && !fstat(fd, &st) && !still_made(x, &f->obj, &st, S_IFDIR))
+		diag_error(x->d, &loc, "changed during the extraction: not touched");
+	else if (fd < 0 ||
+		 apply_attrs(fd, -1, NULL, false, &f->a, &what, &no_owner))
+		diag_error(x->d, &loc, "cannot set the %s: %s", what,
+			   strerror(errno));
+	else if (no_owner)
+		note_unmade(x, f->obj.path, false);
+	if (fd >= 0)
+		close(fd);
+	if (dir >= 0)
+		close(dir);
 }
 
 /* Directory modes and mtimes, now that nothing more goes into them. */
@@ -435,23 +702,31 @@ static void fix_dirs(struct extractor *x)
 
 	if (x->ndirs)
 		qsort(x->dirs, x->ndirs, sizeof(*x->dirs), deepest_first);
-	for (i = 0; i < x->ndirs; i++) {
-		struct dir_fixup *f = &x->dirs[i];
-		struct timespec t[2] = { { f->mtime, 0 }, { f->mtime, 0 } };
-		struct srcloc loc = { .file = f->path };
-		const char *base;
-		int dir = open_parent(x, f->path, &base);
+	for (i = 0; i < x->ndirs; i++)
+		fix_dir(x, &x->dirs[i]);
+}
 
-		if (dir < 0)
-			continue;
-		if ((x->as_root && fchownat(dir, base, f->uid, f->gid,
-					    AT_SYMLINK_NOFOLLOW)) ||
-		    fchmodat(dir, base, f->mode, 0) ||
-		    utimensat(dir, base, t, AT_SYMLINK_NOFOLLOW))
-			diag_error(x->d, &loc, "cannot set the directory's owner, mode or mtime: %s",
-				   strerror(errno));
-		close(dir);
-	}
+/* One warning for all that needed privileges, naming the first few. */
+static void report_unmade(struct extractor *x)
+{
+	struct srcloc loc = { .file = x->image };
+	char devs[64] = "", owners[64] = "", names[3 * 4200] = "";
+	size_t i, n = 0;
+
+	if (!x->no_devs && !x->no_owners)
+		return;
+	if (x->no_devs)
+		snprintf(devs, sizeof(devs), "%lu device node%s not created%s",
+			 x->no_devs, x->no_devs == 1 ? "" : "s",
+			 x->no_owners ? " and " : "");
+	if (x->no_owners)
+		snprintf(owners, sizeof(owners), "%lu owner%s not set",
+			 x->no_owners, x->no_owners == 1 ? "" : "s");
+	for (i = 0; i < x->nunmade; i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+				      i ? ", " : "", x->unmade[i]);
+	diag_warn(x->d, &loc, "%s%s (needs root): %s%s", devs, owners, names,
+		  x->no_devs + x->no_owners > x->nunmade ? ", ..." : "");
 }
 
 static void release(struct extractor *x)
@@ -459,20 +734,44 @@ static void release(struct extractor *x)
 	size_t i;
 
 	for (i = 0; i < x->ndirs; i++)
-		free(x->dirs[i].path);
+		free(x->dirs[i].obj.path);
+	for (i = 0; i < x->nunmade; i++)
+		free(x->unmade[i]);
 	free(x->dirs);
 	free(x->type);
+	free(x->made);
 	pathmap_release(&x->types);
-	inomap_clear(&x->links, free_value, NULL);
+	inomap_clear(&x->links, free_made, NULL);
 	lister_free(x->l);
+	img_spool_free(x->spool);
 	if (x->root >= 0)
 		close(x->root);
+}
+
+/* The second pass, after a first that found nothing wrong. */
+static int write_pass(struct extractor *x, const char *path,
+		      const struct img_visitor *v)
+{
+	int rc;
+
+	x->made = calloc(x->ntypes + 1, sizeof(*x->made));
+	if (!x->made) {
+		diag_error(x->d, NULL, "out of memory");
+		return -1;
+	}
+	x->writing = true;
+	rc = img_scan_spooled(path, v, x->spool, x->d);
+	fix_dirs(x);
+	report_unmade(x);
+	if (!rc)
+		lister_finish(x->l);
+	return rc;
 }
 
 int extract_image(const char *path, const char *dir, FILE *out,
 		  struct diag *d)
 {
-	struct extractor x = { .d = d, .as_root = geteuid() == 0 };
+	struct extractor x = { .d = d, .image = path };
 	struct img_visitor v = {
 		.member_begin = on_member_begin,
 		.entry = on_entry,
@@ -484,17 +783,13 @@ int extract_image(const char *path, const char *dir, FILE *out,
 
 	x.root = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	x.l = lister_new(out);
-	if (x.root < 0) {
+	x.spool = img_spool_new();
+	if (x.root < 0)
 		diag_error(d, &loc, "cannot open the directory: %s", strerror(errno));
-	} else if (!x.l) {
+	else if (!x.l || !x.spool)
 		diag_error(d, NULL, "out of memory");
-	} else if (!img_scan_path(path, &v, 0, d) && !diag_failed(d)) {
-		x.writing = true;
-		rc = img_scan_path(path, &v, 0, d);
-		fix_dirs(&x);
-		if (!rc)
-			lister_finish(x.l);
-	}
+	else if (!img_scan_spooled(path, &v, x.spool, d) && !diag_failed(d))
+		rc = write_pass(&x, path, &v);
 	release(&x);
 	return rc || diag_failed(d) ? -1 : 0;
 }

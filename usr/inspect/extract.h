@@ -9,11 +9,13 @@
  * directory: every name is taken apart and walked one component at a
  * time from the directory, without following symlinks (an entry cannot
  * plant a symlink and then write through it), and names that are
- * absolute, contain "..", or name the directory itself are refused.
- * Hard links stay links; modes and mtimes are applied, owners when run
- * as root; device nodes are made only as root (FIFOs and sockets by
- * anyone).  Directory modes and mtimes are applied last, so that a
- * read-only directory can still be filled.
+ * absolute, contain "..", or name the directory itself are refused;
+ * and nothing is done through a name that extraction did not just create
+ * (see extract.c).  Hard links stay links, of the file written for the
+ * first name only; modes, owners and mtimes are applied, and device nodes
+ * made, where the system allows it: what needs privileges it lacks is
+ * counted in one warning.  Directory modes and mtimes are applied last,
+ * so that a read-only directory can still be filled.
  *
  * Whatever was or was not created, the entries are printed as the spec
  * list --list prints: the extracted tree plus that list compile, without

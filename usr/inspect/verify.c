@@ -24,6 +24,7 @@ struct defined {
 
 /* The names of one inode within a member (hard links). */
 struct link_group {
+	char *first;		/* the first name, which the kernel links to */
 	uint64_t first_offset;
 	uint32_t mode, uid, gid, nlink;
 	uint32_t names, with_data;
@@ -137,6 +138,33 @@ static void check_parent(struct verifier *v)
 	free(parent);
 }
 
+/*
+ * An earlier entry of the name is replaced: say so, and say what kind of
+ * replacement it is when the type changes (a directory that becomes a
+ * symlink sends every later name below it where the symlink points).
+ */
+static void warn_replaced(struct verifier *v, const struct img_member *m,
+			  const struct defined *old, uint32_t type)
+{
+	bool same_member = old->member == m->index;
+	const char *tail = "";
+	char as[64] = "";
+
+	if (old->type == S_IFDIR && type == S_IFLNK)
+		tail = "; the kernel follows it for any later name below it";
+	if (old->type != type)
+		snprintf(as, sizeof(as), " %s a %s", same_member ? "as" : "with",
+			 type_name(type));
+	if (same_member)
+		warn_entry(v, "defined again%s: replaces the %s of member %u at offset %llu%s",
+			   as, type_name(old->type), old->member,
+			   (unsigned long long)old->offset, tail);
+	else
+		warn_entry(v, "a later member replaces the %s of member %u at offset %llu%s%s",
+			   type_name(old->type), old->member,
+			   (unsigned long long)old->offset, as, tail);
+}
+
 /* Record the entry; say what happens to an earlier one of the same name. */
 static int define(struct verifier *v, const struct img_member *m)
 {
@@ -167,13 +195,27 @@ static int define(struct verifier *v, const struct img_member *m)
 			   old->member, (unsigned long long)old->offset,
 			   type_name(type));
 	else
-		warn_entry(v, "%s the %s of member %u at offset %llu",
-			   old->member == m->index ? "defined again: replaces" :
-			   "a later member replaces", type_name(old->type),
-			   old->member, (unsigned long long)old->offset);
+		warn_replaced(v, m, old, type);
 	*old = (struct defined){ type, type == S_IFDIR && old->has_children,
 				 m->index, v->e->offset };
 	return 0;
+}
+
+/*
+ * A later name of an inode whose first name a later entry redefined: the
+ * kernel links it to whatever the name is now (a FIFO, a device: and
+ * writes the data into that), extraction makes it a file of its own.
+ */
+static bool link_broken(struct verifier *v, const struct link_group *g)
+{
+	const struct defined *now = defined_at(v, g->first);
+
+	if (!now || now->offset == g->first_offset)
+		return false;
+	warn_entry(v, "a hard link of '%s' at offset %llu, which the entry at offset %llu defined again as a %s: the kernel links this name to that, extraction makes it a file of its own",
+		   g->first, (unsigned long long)g->first_offset,
+		   (unsigned long long)now->offset, type_name(now->type));
+	return true;
 }
 
 /* Hard links: the kernel links names by (ino, dev) within one member. */
@@ -189,8 +231,12 @@ static int check_link(struct verifier *v)
 			free(g);
 			return -1;
 		}
-		*g = (struct link_group){ v->e->offset, h->mode, h->uid, h->gid,
-					  h->nlink, 0, 0 };
+		*g = (struct link_group){ strdup(v->name), v->e->offset, h->mode,
+					  h->uid, h->gid, h->nlink, 0, 0 };
+		if (!g->first)
+			return -1;
+	} else if (link_broken(v, g)) {
+		;
 	} else if (g->mode != h->mode || g->uid != h->uid || g->gid != h->gid) {
 		warn_entry(v, "a hard link of the entry at offset %llu with another mode or owner: the inode gets this one's",
 			   (unsigned long long)g->first_offset);
@@ -288,6 +334,7 @@ static void check_link_count(void *ctx, void *val)
 			  "c_nlink is %u but member %u has %u names for this inode",
 			  g->nlink, c->m->index, g->names);
 	}
+	free(g->first);
 	free(g);
 }
 

@@ -711,7 +711,9 @@ sub results {
 	my ($out, $order, @files) = @_;
 	my (%blocks, @found);
 	read_blocks(slurp($_), \%blocks, \@found) for @files;
-	spew($out, $results_intro .
+	spew($out, "# gen_init_cpio benchmark\n\nThe tables of one run of" .
+		" `scripts/bench`; with --readme they replace their corpora's" .
+		" in scripts/bench-results.md.\n\n" .
 		blocks_text(\%blocks, [ split(/ /, $order) ], \@found));
 }
 
@@ -775,7 +777,9 @@ sub summary_rows {
 					  @{$by{$i}};
 				next unless $o;
 				my ($all) = $o->{'entries listed'} =~ / of (\d+)$/;
-				my @peers = map { "$_->{command} $_->{'× ours'}" }
+				my @peers = map { "$_->{command} $_->{'× ours'}" .
+					($_->{'entries listed'} =~ /^(\d+) of (\d+)$/ &&
+					 $1 < $2 ? " ($1 of $2 listed)" : "") }
 					grep { $_->{command} !~ /^gen_init_cpio|\(floor\)$/ }
 					@{$by{$i}};
 				push @out, [ "listing $i (" . ($all // "?") .
@@ -814,17 +818,22 @@ sub summary_rows {
 				my @k = grep { $_->{'block (B)'} eq $b &&
 					$_->{command} =~ /^kernel.* -a 4096/ } @r;
 				next unless @a;
-				my $fmt = sub {
+				my $speed = sub {
 					my $x = shift;
-					"$x->{'% of data'}% new space, $x->{'× faster'}x" .
-					($x->{command} =~ /--no-fsync|kernel/ &&
-					 $x->{command} !~ /\+ sync/ ?
-					 " (no fsync)" : " (fsync)")
+					"$x->{'× faster'}x" . ($x->{command} =~
+					/--no-fsync/ || ($x->{command} =~ /^kernel/ &&
+					$x->{command} !~ /\+ sync/) ? " (no fsync)" :
+					" (fsync)")
+				};
+				my $fmt = sub {
+					"$_[0]{'% of data'}% new space; " .
+					joined(map { $speed->($_) } @_)
 				};
 				push @out, [ "-a 4096 on XFS with $b-byte blocks:" .
 					" new space, % of the data; × faster than" .
-					" without -a", joined(map { $fmt->($_) } @a),
-					joined(map { "$_->{command}: " . $fmt->($_) } @k) ];
+					" without -a", $fmt->(@a),
+					@k ? "kernel 6.18 gen_init_cpio: " .
+					$fmt->(@k) : "-" ];
 			}
 		}
 	}

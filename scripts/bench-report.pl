@@ -799,7 +799,7 @@ sub summary_rows {
 			my @peers = grep { $_->{program} ne "gen_init_cpio" } @r;
 			my ($big) = grep { /^peak RSS, \d+ entries/ } reverse
 				    @{$t->{cols}};
-			push @out, [ "peak RSS per entry (bytes), and at" .
+			push @out, [ "memory per entry (bytes), and peak RSS at" .
 				($big =~ /(\d+) entries/ ? " $1 entries" : "") .
 				" (KiB)", joined(map { "$_->{'bytes per entry'} B," .
 				" $_->{$big} KiB" } @ours), joined(map {

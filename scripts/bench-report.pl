@@ -1,0 +1,891 @@
+#!/usr/bin/perl
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/bench-report.pl: owns every figure scripts/bench reports: the
+# statistics of the hyperfine rounds (merged into one JSON and one CSV per
+# set of rounds), every ratio and goal, the tables (on the terminal and in
+# Markdown), scripts/bench-results.md and README.md's summary table.  It
+# reads the facts that scripts/bench records (see fact() there) and
+# measures nothing itself.
+#
+# Usage:
+#   bench-report.pl check-readme README
+#       README has one begin and one end marker, in that order
+#   bench-report.pl corpus RUN-FACTS FACTS OUT
+#       the tables of one corpus: printed, and its block (the run's
+#       header, then the tables) written to OUT
+#   bench-report.pl results OUT ORDER BLOCK...
+#       this run's blocks as one Markdown file
+#   bench-report.pl readme RESULTS README ORDER BLOCK...
+#       RESULTS (scripts/bench-results.md) with the blocks given in place
+#       of their corpora's, the others kept; then README's summary table
+#       from RESULTS
+# ORDER is the corpora's names, space-separated, in the order the
+# results file lists them.
+use strict;
+use warnings;
+use JSON::PP;
+
+my $MiB = 1048576;
+my $begin = "<!-- bench:begin -->";
+my $end = "<!-- bench:end -->";
+my $run_mark = "<!-- bench:run -->";
+my $corpus_mark = "<!-- bench:corpus ";
+
+sub slurp {
+	my ($path) = @_;
+	open(my $f, "<", $path) or die "bench-report: $path: $!\n";
+	local $/;
+	my $s = <$f>;
+	return $s;
+}
+
+sub spew {
+	my ($path, $text) = @_;
+	open(my $f, ">", "$path.new") or die "bench-report: $path.new: $!\n";
+	print $f $text;
+	close($f) or die "bench-report: $path.new: $!\n";
+	rename("$path.new", $path) or die "bench-report: $path: $!\n";
+}
+
+sub ratio {
+	my ($a, $b) = @_;
+	return defined $a && defined $b && $a ne "-" && $b ne "-" && $b > 0 ?
+		sprintf("%.2f", $a / $b) : "-";
+}
+
+sub mib {
+	return sprintf("%.1f", $_[0] / $MiB);
+}
+
+sub met {
+	return $_[0] ? "met" : "NOT met";
+}
+
+# ---- facts ----------------------------------------------------------
+
+# A facts file: { set => {KEY => VALUE}, groups => [NAME...],
+# group => {NAME => {KEY => VALUE}}, cmds => [{group, label, timed, KEY
+# => VALUE}] }.
+sub read_facts {
+	my ($path) = @_;
+	my %f = (set => {}, groups => [], group => {}, cmds => []);
+	my %seen;
+	open(my $in, "<", $path) or die "bench-report: $path: $!\n";
+	while (my $line = <$in>) {
+		chomp $line;
+		my @t = split(/\t/, $line, -1);
+		my $type = shift @t;
+		if ($type eq "set") {
+			$f{set}{$t[0]} = $t[1];
+		} elsif ($type eq "group") {
+			my $name = shift @t;
+			push @{$f{groups}}, $name unless $seen{$name}++;
+			$f{group}{$name} = { map { /^([^=]+)=(.*)$/s ? ($1, $2) : () } @t };
+		} elsif ($type eq "cmd") {
+			my ($group, $label, $timed) = splice(@t, 0, 3);
+			my %c = (group => $group, label => $label, timed => $timed,
+				 map { /^([^=]+)=(.*)$/s ? ($1, $2) : () } @t);
+			push @{$f{groups}}, $group
+				unless $group eq "-" || $seen{$group}++;
+			push @{$f{cmds}}, \%c;
+		}
+	}
+	return \%f;
+}
+
+# Merges results/GROUP.round1.json .. roundN.json into GROUP.json (every
+# command's times together) and GROUP.csv (hyperfine's columns:
+# command,mean,stddev,median,user,system,min,max; seconds).  Returns
+# { LABEL => { median, stddev, ... } }.
+sub merge_rounds {
+	my ($res, $n) = @_;
+	my (@names, %times, %user, %sys);
+	for my $r (1 .. $n) {
+		my $doc = decode_json(slurp("$res.round$r.json"));
+		for my $c (@{$doc->{results}}) {
+			my $name = $c->{command};
+			push @names, $name unless $times{$name};
+			my $k = @{$c->{times}};
+			push @{$times{$name}}, @{$c->{times}};
+			$user{$name} += $c->{user} * $k;
+			$sys{$name} += $c->{system} * $k;
+		}
+	}
+	my (@out, %stats);
+	my $csv = "command,mean,stddev,median,user,system,min,max\n";
+	for my $name (@names) {
+		my @t = sort { $a <=> $b } @{$times{$name}};
+		my $k = @t;
+		my $mean = 0;
+		$mean += $_ / $k for @t;
+		my $var = 0;
+		$var += ($_ - $mean) ** 2 for @t;
+		my %s = (command => $name, mean => $mean,
+			 stddev => $k > 1 ? sqrt($var / ($k - 1)) : 0,
+			 median => $k % 2 ? $t[$k / 2] :
+				   ($t[$k / 2 - 1] + $t[$k / 2]) / 2,
+			 user => $user{$name} / $k, system => $sys{$name} / $k,
+			 min => $t[0], max => $t[-1], times => \@t);
+		$csv .= sprintf("%s,%.9f,%.9f,%.9f,%.9f,%.9f,%.9f,%.9f\n",
+			$name, @s{qw(mean stddev median user system min max)});
+		push @out, \%s;
+		$stats{$name} = \%s;
+	}
+	spew("$res.csv", $csv);
+	spew("$res.json", JSON::PP->new->canonical->pretty->encode(
+		{ results => \@out }));
+	return \%stats;
+}
+
+# Every command of the facts gets its median and stddev: from its
+# group's rounds, or its one timed run ("-" for the spread).
+sub add_stats {
+	my ($f, $dir) = @_;
+	my %stats;
+	for my $g (@{$f->{groups}}) {
+		my $n = $f->{group}{$g}{rounds} or next;
+		$stats{$g} = merge_rounds("$dir/$g", $n);
+	}
+	my @kept;
+	for my $c (@{$f->{cmds}}) {
+		if (defined $c->{seconds}) {
+			@$c{qw(median stddev)} = ($c->{seconds}, "-");
+		} elsif (my $s = $stats{$c->{group}}{$c->{label}}) {
+			@$c{qw(median stddev)} = ($s->{median}, $s->{stddev});
+		} else {
+			next;
+		}
+		push @kept, $c;
+	}
+	$f->{cmds} = \@kept;
+}
+
+sub runs_text {
+	my ($rounds) = @_;
+	return sprintf("1 warm-up + %d timed, in %d rounds of 2",
+		       2 * $rounds, $rounds);
+}
+
+# The median of the command LABEL among CMDS (of GROUP, if given).
+sub median_of {
+	my ($cmds, $label, $group) = @_;
+	for (@$cmds) {
+		next if defined $group && $_->{group} ne $group;
+		return $_->{median} if $_->{label} eq $label;
+	}
+	return undef;
+}
+
+# ---- tables ---------------------------------------------------------
+
+# A table: { title, term => [headings], md => [headings], rows =>
+# [[cells]], footer => [lines], runs => text or undef, cmds => [lines] }.
+# A column is text, aligned left, when a row holds a cell there that is
+# neither a number nor "-"; numbers are aligned right.
+sub text_columns {
+	my ($t) = @_;
+	my @text = (1);
+	for my $r (@{$t->{rows}}) {
+		for my $i (0 .. $#$r) {
+			$text[$i] = 1 if $r->[$i] !~ /^(-|-?[0-9]+(\.[0-9]+)?)$/;
+		}
+	}
+	return @text;
+}
+
+sub terminal {
+	my ($t) = @_;
+	my @text = text_columns($t);
+	my @all = ($t->{term}, @{$t->{rows}});
+	my @w;
+	for my $r (@all) {
+		for my $i (0 .. $#$r) {
+			$w[$i] = length($r->[$i])
+				if !defined $w[$i] || length($r->[$i]) > $w[$i];
+		}
+	}
+	my $s = "\n$t->{title}\n";
+	for my $r (@all) {
+		my $line = sprintf("%-*s", $w[0], $r->[0]);
+		for my $i (1 .. $#$r) {
+			$line .= sprintf($text[$i] ? "  %-*s" : "  %*s",
+					 $w[$i], $r->[$i]);
+		}
+		$line =~ s/ +$//;
+		$s .= "$line\n";
+	}
+	$s .= "$_\n" for @{$t->{footer}};
+	return $s;
+}
+
+sub markdown {
+	my ($t) = @_;
+	my @text = text_columns($t);
+	my $s = "### $t->{title}\n\n";
+	$s .= "| " . join(" | ", @{$t->{md}}) . " |\n";
+	$s .= "|" . join("", map { $text[$_] ? " --- |" : " ---: |" }
+			     0 .. $#{$t->{md}}) . "\n";
+	$s .= "| " . join(" | ", @$_) . " |\n" for @{$t->{rows}};
+	$s .= "\n$_\n" for @{$t->{footer}};
+	if (@{$t->{cmds}}) {
+		$s .= defined $t->{runs} ? "\nRuns: $t->{runs}. Commands:\n\n" :
+					   "\nCommands:\n\n";
+		$s .= "$_\n" for @{$t->{cmds}};
+	}
+	return "$s\n";
+}
+
+sub cmd_lines {
+	my ($cmds, $prefix) = @_;
+	return [ map { "- " . $prefix->($_) . "$_->{label}: `$_->{timed}`" }
+		 @$cmds ];
+}
+
+# ---- the corpora ----------------------------------------------------
+
+sub verdict {
+	my ($x, $bound) = @_;
+	return !defined $x || $x eq "-" ? "not measured" : met($x <= $bound);
+}
+
+sub archive_tables {
+	my ($f, $run) = @_;
+	my $s = $f->{set};
+	my $cmds = $f->{cmds};
+	my $ours = $run->{ours};
+	my $floor = median_of($cmds, "copyfloor (floor)");
+	my $ours_m = median_of($cmds, $ours);
+	my (@rows, %x, $data);
+	for my $c (@$cmds) {
+		my $xf = ratio($c->{median}, $floor);
+		$x{$c->{label}} = $xf;
+		push @rows, [ $c->{label}, sprintf("%.4f", $c->{median}),
+			$c->{stddev} eq "-" ? "-" : sprintf("%.4f", $c->{stddev}),
+			$xf, ratio($c->{median}, $ours_m), $c->{rss},
+			mib($c->{bytes}) ];
+		$data = mib($c->{bytes}) if $c->{label} eq "copyfloor (floor)";
+	}
+	my @footer;
+	if (defined(my $k = median_of($cmds, "kernel gen_initramfs.sh (1 run)"))) {
+		push @footer, sprintf("kernel gen_initramfs.sh, one run under" .
+			" /usr/bin/time: %.1f s, %.0fx the median of %s (goal:" .
+			" ours over 100x faster: %s)", $k,
+			$ours_m ? $k / $ours_m : 0, $ours,
+			met($ours_m && $k > 100 * $ours_m));
+	}
+	my ($spec, $dir) = @x{"gen_init_cpio SPEC", "gen_init_cpio DIR"};
+	if (defined $spec || defined $dir) {
+		my $l = sprintf("gen_init_cpio SPEC takes %sx the floor (goal:" .
+			" <= 1.10: %s); gen_init_cpio DIR %sx (goal: <= 1.25: %s)",
+			$spec // "-", verdict($spec, 1.10), $dir // "-",
+			verdict($dir, 1.25));
+		my ($st) = grep { $_->{label} =~ /^copyfloor -S/ } @$cmds;
+		my $dm = median_of($cmds, "gen_init_cpio DIR");
+		if ($st && $st->{median} > 0) {
+			$l .= sprintf("; copyfloor -S, which lstat()s every file" .
+				" in a pass before copying (what a walk that" .
+				" stat()s every path before the first header" .
+				" pays; DIR with -o stat()s only directories," .
+				" symlinks and the like, and names that share an" .
+				" inode number), takes %sx the floor", $x{$st->{label}});
+			$l .= sprintf(", and DIR %.2fx that",
+				      $dm / $st->{median}) if defined $dm;
+		}
+		push @footer, $l;
+	}
+	my ($g) = grep { $f->{group}{$_}{rounds} } @{$f->{groups}};
+	return {
+		title => sprintf("%s: %s (%s): %s entries (%s in the spec" .
+			" list), %s MiB of file data", $s->{corpus}, $s->{dir},
+			$s->{src}, $s->{n_tree}, $s->{n_spec}, $data // "-"),
+		term => [ "command", "median s", "+- s", "x floor", "x ours",
+			  "peak RSS KiB", "output MiB" ],
+		md => [ "command", "median (s)", "± (s)", "× floor", "× ours",
+			"peak RSS (KiB)", "output (MiB)" ],
+		rows => \@rows, footer => \@footer,
+		runs => runs_text($f->{group}{$g}{rounds}),
+		cmds => cmd_lines($cmds, sub { "" }),
+	};
+}
+
+sub compress_tables {
+	my ($f) = @_;
+	my $s = $f->{set};
+	my $cmds = $f->{cmds};
+	my $method = sub {
+		my $l = shift;
+		$l =~ s/ alone$//;
+		$l =~ s/^gen_init_cpio -z //;
+		return $l;
+	};
+	my %alone = map { ($method->($_->{label}), $_->{median}) }
+		    grep { $_->{label} =~ / alone$/ } @$cmds;
+	my @rows = map { [ $_->{label}, sprintf("%.4f", $_->{median}),
+		sprintf("%.4f", $_->{stddev}),
+		ratio($_->{median}, $alone{$method->($_->{label})}),
+		$_->{rss}, mib($_->{bytes}), $_->{same} ] } @$cmds;
+	my ($g) = @{$f->{groups}};
+	return {
+		title => sprintf("%s: %s (%s): %s entries, a %s MiB archive",
+			$s->{corpus}, $s->{dir}, $s->{src}, $s->{n_tree},
+			mib($s->{archive_bytes})),
+		term => [ "command", "median s", "+- s", "x alone",
+			  "peak RSS KiB", "output MiB", "same bytes" ],
+		md => [ "command", "median (s)", "± (s)", "× alone",
+			"peak RSS (KiB)", "output (MiB)", "same bytes" ],
+		rows => \@rows,
+		footer => [ "× alone: the median over that of the same" .
+			" compressor run alone on the archive (goal: <= 1.05);" .
+			" same bytes: the output, decompressed once (untimed)," .
+			" is the archive byte for byte; peak RSS is the largest" .
+			" process's (the compressor's, for ours)." ],
+		runs => runs_text($f->{group}{$g}{rounds}),
+		cmds => cmd_lines($cmds, sub { "" }),
+	};
+}
+
+# The goals of one image: faster than bsdcpio -it on an uncompressed
+# archive, 50x faster than lsinitramfs on a distro image.  On a
+# compressed image the floor bounds what any lister can reach: the line
+# says how far lsinitramfs is from the floor itself.
+sub list_goals {
+	my ($g, $cmds, $img) = @_;
+	my $o = median_of($cmds, "gen_init_cpio --list", $g);
+	my $b = median_of($cmds, "bsdcpio -it", $g);
+	my $l = median_of($cmds, "lsinitramfs", $g) //
+		median_of($cmds, "lsinitramfs (1 run)", $g);
+	my $fl = $img->{floor};
+	my $f = $fl ne "" ? median_of($cmds, $fl, $g) : undef;
+	my $name = $img->{image};
+	return () unless $o && $o > 0;
+	my @out;
+	push @out, sprintf("%s: bsdcpio -it takes %.2fx the time of ours" .
+		" (goal: over 1, ours faster: %s)", $name, $b / $o, met($b > $o))
+		if $img->{method} eq "none" && $b && $b > 0;
+	return @out if $img->{method} eq "none" || !$l || $l <= 0;
+	my $line = sprintf("%s: lsinitramfs takes %.1fx the time of ours" .
+		" (goal: at least 50x: %s)", $name, $l / $o, met($l >= 50 * $o));
+	$line .= sprintf("; ours takes %.2fx the time of %s, and lsinitramfs" .
+		" %.1fx: a lister costing nothing beyond decompression would" .
+		" be %.1fx faster than lsinitramfs", $o / $f, $fl, $l / $f,
+		$l / $f) if $f && $f > 0;
+	return (@out, $line);
+}
+
+sub list_tables {
+	my ($f) = @_;
+	my $cmds = $f->{cmds};
+	my (@rows, @footer, @lines, $rounds);
+	for my $g (@{$f->{groups}}) {
+		my $img = $f->{group}{$g};
+		next unless $img->{rounds};
+		$rounds //= $img->{rounds};
+		my @mine = grep { $_->{group} eq $g } @$cmds;
+		my $o = median_of($cmds, "gen_init_cpio --list", $g);
+		my $fm = $img->{floor} ne "" ?
+			median_of($cmds, $img->{floor}, $g) : undef;
+		for my $c (@mine) {
+			push @rows, [ $img->{image}, $c->{label},
+				sprintf("%.4f", $c->{median}),
+				$c->{stddev} eq "-" ? "-" :
+					sprintf("%.4f", $c->{stddev}),
+				ratio($c->{median}, $o), ratio($c->{median}, $fm),
+				$c->{rss}, $c->{listed} eq "-" ? "-" :
+					"$c->{listed} of $img->{entries}" ];
+		}
+		my $where = $img->{method} eq "none" ? "uncompressed" :
+			"$img->{method} data from offset $img->{offset}";
+		push @footer, sprintf("%s: %s: %s MiB, %s, %s entries",
+			$img->{image}, $img->{what}, mib($img->{bytes}), $where,
+			$img->{entries});
+		push @footer, "$img->{image}: lsinitramfs not timed: it forks" .
+			" a few processes per header, minutes in all (--slow" .
+			" runs it once)" if $img->{lsinitramfs_untimed};
+		push @footer, list_goals($g, $cmds, $img);
+		push @lines, @{cmd_lines(\@mine, sub { "$img->{image}, " })};
+	}
+	push @footer, "× ours = median / gen_init_cpio --list's, × floor =" .
+		" median / that of the decompressor program alone on the" .
+		" compressed bytes, the least a lister that runs it (ours," .
+		" lsinitramfs, GNU cpio after it) can take; bsdcpio" .
+		" decompresses in its own process (libarchive) and is not" .
+		" bound by it.  Peak RSS is the largest process's (the" .
+		" decompressor's, for ours on a compressed image).  Entries" .
+		" listed: names printed, of the entries in all members" .
+		" (--examine); GNU cpio and bsdcpio stop at the first" .
+		" member's trailer: on initrd+early they list the microcode" .
+		" member only.";
+	return () unless @rows;
+	return {
+		title => "list: listing whole images, warm cache",
+		term => [ "image", "command", "median s", "+- s", "x ours",
+			  "x floor", "peak RSS KiB", "entries listed" ],
+		md => [ "image", "command", "median (s)", "± (s)", "× ours",
+			"× floor", "peak RSS (KiB)", "entries listed" ],
+		rows => \@rows, footer => \@footer,
+		runs => runs_text($rounds) . " per command, hyperfine -N (no" .
+			" shell, output discarded) per image",
+		cmds => \@lines,
+	};
+}
+
+sub rss_tables {
+	my ($f) = @_;
+	my $s = $f->{set};
+	my @big = grep { $_->{group} eq "big" } @{$f->{cmds}};
+	my @ent = grep { $_->{group} eq "entries" } @{$f->{cmds}};
+	my @t;
+	push @t, {
+		title => "rss: a 2 GiB sparse file, one run each after a warm-up",
+		term => [ "command", "time s", "peak RSS KiB", "bound KiB",
+			  "within" ],
+		md => [ "command", "time (s)", "peak RSS (KiB)", "bound (KiB)",
+			"within" ],
+		rows => [ map { [ $_->{label}, $_->{seconds}, $_->{rss}, 8192,
+				  $_->{rss} < 8192 ? "yes" : "NO" ] } @big ],
+		footer => [ "Peak RSS of our process alone, under" .
+			" /usr/bin/time; the file is `truncate -s 2G`, the" .
+			" archive kept sparse by `cp --sparse=always`; the" .
+			" bound is the goal: 8 MiB whatever the size of the" .
+			" files." ],
+		cmds => cmd_lines(\@big, sub { "" }),
+	} if @big;
+	return @t unless @ent;
+	my ($small, $large) = @$s{qw(entries_small entries_large)};
+	my (@progs, %kib, %sec);
+	for (@ent) {
+		(my $p = $_->{label}) =~ s/, \d+ entries$//;
+		push @progs, $p unless $kib{$p};
+		$kib{$p}{$_->{entries}} = $_->{rss};
+		$sec{$p}{$_->{entries}} = $_->{seconds};
+	}
+	my @rows;
+	for my $p (@progs) {
+		my ($a, $b) = ($kib{$p}{$small}, $kib{$p}{$large});
+		push @rows, [ $p, $a // "-", $b // "-", $sec{$p}{$large} // "-",
+			defined $a && defined $b ? sprintf("%.1f",
+				($b - $a) * 1024 / ($large - $small)) : "-" ];
+	}
+	push @t, {
+		title => "rss: memory per entry, generated spec lists of" .
+			" $small and $large entries",
+		term => [ "program", "RSS $small KiB", "RSS $large KiB",
+			  "time $large s", "bytes per entry" ],
+		md => [ "program", "peak RSS, $small entries (KiB)",
+			"peak RSS, $large entries (KiB)",
+			"time, $large entries (s)", "bytes per entry" ],
+		rows => \@rows,
+		footer => [ "Bytes per entry: (peak RSS with $large entries -" .
+			" that with $small) / " . ($large - $small) . ", what" .
+			" one more entry costs.  The lists (scripts/" .
+			"bench-entries.pl) are /usr/share/pkgNNNN/dir/" .
+			"fileNNNNNN.txt names, about 1% directories, every 10th" .
+			" entry a symbolic link, every 50th a device, every" .
+			" 100th a pipe, the rest file lines over four small" .
+			" files of 0 to 3000 bytes; each program writes the" .
+			" archive to /dev/null, one run under /usr/bin/time" .
+			" after a warm-up." ],
+		cmds => cmd_lines(\@ent, sub { "" }),
+	};
+	return @t;
+}
+
+sub reflink_tables {
+	my ($f) = @_;
+	my $s = $f->{set};
+	my $cmds = $f->{cmds};
+	my (@rows, %nf, %fs, @keys, %row, @loads, @runs, $data);
+	for my $g (@{$f->{groups}}) {
+		my $gr = $f->{group}{$g};
+		next unless $gr->{rounds};
+		push @loads, "$gr->{bs}-byte blocks, $gr->{what}: $gr->{load}";
+		push @runs, "$gr->{bs}-byte blocks, $gr->{what}: " .
+			runs_text($gr->{rounds});
+		for my $c (grep { $_->{group} eq $g } @$cmds) {
+			my ($big, $al, $sh, $fill, $d, $small, $blocks, $shb,
+			    $nsh, $need) = split(/ /, $c->{layout});
+			my $bs = $c->{bs};
+			my $base = median_of($cmds, $c->{base}, $g);
+			my $new = $nsh * $bs;
+			$data //= $d;
+			my $x = $base && $base > 0 ? $base / $c->{median} : 0;
+			push @rows, [ $bs, $c->{label},
+				sprintf("%.4f", $c->{median}),
+				sprintf("%.4f", $c->{stddev}),
+				$x ? sprintf("%.2f", $x) : "-", mib($new),
+				sprintf("%.2f", 100 * $new / $d),
+				$c->{align} > 0 ? mib($big * $bs + $small) : "-",
+				mib($need * $bs), "$al of $big", "$sh of $big",
+				$fill ];
+			next unless $c->{label} =~ /^gen_init_cpio/ &&
+				    $c->{align} > 0;
+			my $k = "$bs $c->{align}";
+			if ($c->{label} =~ /--no-fsync/) {
+				push @keys, $k;
+				$row{$k} = [ $bs, $c->{align}, $big, $al, $sh, $d,
+					     $small, $nsh, $need ];
+				$nf{$k} = $x;
+			} else {
+				$fs{$k} = $x;
+			}
+		}
+	}
+	return () unless @rows;
+	my @footer;
+	my $m = sub { sprintf("%.1f MiB", $_[0] / $MiB) };
+	for my $k (@keys) {
+		my ($bs, $a, $big, $al, $sh, $d, $small, $nsh, $need) =
+			@{$row{$k}};
+		my $new = $nsh * $bs;
+		my $floor = $big * $bs + $small;
+		my $l = sprintf("%d-byte blocks, -a %d: of the %d files larger" .
+			" than %d, %d aligned and %d shared (goal: all: %s);",
+			$bs, $a, $big, $a, $al, $sh, met($al == $big && $sh == $big));
+		$l .= sprintf(" new space %s, %.2f%% of the file data (goal:" .
+			" under 1%%: %s; the floor: %s, %.2f%%%s; the layout" .
+			" floor: %s, %.2f%%);", $m->($new), 100 * $new / $d,
+			met($new < $d / 100), $m->($floor), 100 * $floor / $d,
+			$floor >= $d / 100 ? ", out of reach" : "",
+			$m->($need * $bs), 100 * $need * $bs / $d);
+		if (exists $fs{$k}) {
+			$l .= sprintf(" %.2fx faster than without -a with fsync" .
+				" and %.2fx with --no-fsync (goal: at least 3x:" .
+				" %s, %s)", $fs{$k}, $nf{$k}, met($fs{$k} >= 3),
+				met($nf{$k} >= 3));
+		} else {
+			$l .= sprintf(" %.2fx faster than without -a with" .
+				" --no-fsync (goal: at least 3x: %s)", $nf{$k},
+				met($nf{$k} >= 3));
+		}
+		push @footer, $l;
+	}
+	push @footer, "× faster: the median of the same program without -a," .
+		" with the same fsync and block size, over this one's.  New" .
+		" space: the archive's blocks that FIEMAP (`filefrag -v`," .
+		" after an fsync) does not flag shared, from one untimed run;" .
+		" % of data: of the archive's file data.  Floor: the files" .
+		" larger than the alignment times the block size (the block" .
+		" holding a file's last bytes also holds what follows: it is" .
+		" new) plus the bytes of the smaller files, which are copied." .
+		"  Layout floor: the archive's blocks that hold a header, a" .
+		" name or file data outside the whole blocks of block-aligned" .
+		" file data, which no filesystem can share (the padding" .
+		" between them is zeros: whole blocks of it are holes in our" .
+		" output).  Aligned, shared: of the files larger than the" .
+		" alignment (4096 without -a), those whose data offset in the" .
+		" archive, read from its newc headers, is a multiple of it," .
+		" and those whose whole blocks are all shared.  Fillers:" .
+		" directory entries whose name field is longer than the name.";
+	push @footer, "Setup, per block size B: `truncate -s" .
+		" $s->{image_size} IMG; mkfs.xfs -q -f -m reflink=1 -b size=B" .
+		" IMG; mount -o loop IMG MNT; cp -a $s->{src} MNT/lib; sync`" .
+		" (IMG in $s->{bench_dir}, unmounted and removed afterwards);" .
+		" per group the same rounds of hyperfine runs, warm cache," .
+		" outputs on the XFS, deleted and `sync` before every run." .
+		"  1-minute load average when each run began: " .
+		join("; ", @loads) . ".";
+	return {
+		title => "reflink: $s->{src} copied by cp -a onto XFS" .
+			" (mkfs.xfs -m reflink=1, an image file mounted -o" .
+			" loop): $s->{entries} entries, " . mib($data) .
+			" MiB of file data",
+		term => [ "block B", "command", "median s", "+- s", "x faster",
+			  "new MiB", "% data", "floor MiB", "layout MiB",
+			  "aligned", "shared", "fillers" ],
+		md => [ "block (B)", "command", "median (s)", "± (s)",
+			"× faster", "new space (MiB)", "% of data", "floor (MiB)",
+			"layout floor (MiB)", "aligned", "shared", "fillers" ],
+		rows => \@rows, footer => \@footer, runs => join("; ", @runs),
+		cmds => cmd_lines($cmds, sub { "$_[0]{bs}, " }),
+	};
+}
+
+# The header of a run's tables, from the run's facts.
+sub run_header {
+	my ($r) = @_;
+	my $h = "- Date: $r->{date}\n";
+	$h .= sprintf("- Machine: nproc %s, %s, %.1f GiB RAM, Linux %s, %s" .
+		" on %s\n", $r->{nproc}, $r->{cpu}, $r->{mem_kib} / $MiB,
+		$r->{kernel}, $r->{bench_dir}, $r->{fstype});
+	# Other work on the machine slows every command; say how busy it was.
+	$h .= "- Load: 1-minute load average $r->{load} when the run began\n";
+	$h .= "- Programs: $r->{programs}\n";
+	$h .= "- Method: `scripts/bench" . ($r->{args} ne "" ? " $r->{args}" : "") .
+		"`; per corpus the same rounds of hyperfine runs (two runs of" .
+		" every command a round), warm cache, outputs deleted and" .
+		" `sync` before every run; × floor = median / copyfloor's," .
+		" × ours = median / $r->{ours}'s; peak RSS from one run under" .
+		" `/usr/bin/time`.\n";
+	$h .= "- --fsync: every command's output is fsynced (ours without" .
+		" --no-fsync, copyfloor -s, peers `sync OUT`).\n"
+		if $r->{fsync};
+	return $h;
+}
+
+sub corpus {
+	my ($run_facts, $facts, $out) = @_;
+	my $run = read_facts($run_facts)->{set};
+	my $f = read_facts($facts);
+	(my $dir = $facts) =~ s{/[^/]*$}{};
+	add_stats($f, $dir);
+	my $kind = $f->{set}{kind};
+	my @t = $kind eq "archive" ? archive_tables($f, $run) :
+		$kind eq "compress" ? compress_tables($f) :
+		$kind eq "list" ? list_tables($f) :
+		$kind eq "rss" ? rss_tables($f) :
+		$kind eq "reflink" ? reflink_tables($f) :
+		die "bench-report: $facts: no kind\n";
+	return unless @t;
+	print terminal($_) for @t;
+	my $body = join("", map { markdown($_) } @t);
+	# Our program as named from the source tree, not this checkout.
+	my $from = "'$run->{srctree}/usr/gen_init_cpio'";
+	$body =~ s/\Q$from\E/usr\/gen_init_cpio/g;
+	spew($out, "$run_mark\n\n" . run_header($run) .
+		"\n$corpus_mark$f->{set}{corpus} -->\n\n$body");
+}
+
+# ---- blocks and files -----------------------------------------------
+
+sub trim {
+	my ($s) = @_;
+	$s =~ s/^\n+//;
+	$s =~ s/\n+$//;
+	return $s;
+}
+
+# Reads the blocks of a results file (or of a block file) into BLOCKS (
+# { NAME => [header, body] }), the names' order of appearance into FOUND.
+sub read_blocks {
+	my ($text, $blocks, $found) = @_;
+	my ($header, $cur) = ("", undef);
+	for my $line (split(/\n/, $text)) {
+		if ($line eq $run_mark) {
+			($header, $cur) = ("", undef);
+		} elsif (index($line, $corpus_mark) == 0) {
+			($cur = substr($line, length $corpus_mark)) =~ s/ -->$//;
+			push @$found, $cur unless $blocks->{$cur};
+			$blocks->{$cur} = [ $header, "" ];
+		} elsif (defined $cur) {
+			$blocks->{$cur}[1] .= "$line\n";
+		} else {
+			$header .= "$line\n";
+		}
+	}
+}
+
+# The blocks in ORDER (then any other, as found); blocks of one run that
+# follow each other share one header.
+sub blocks_text {
+	my ($blocks, $order, $found) = @_;
+	my (%known, $last, $s);
+	$known{$_} = 1 for @$order;
+	$s = "";
+	for my $name ((grep { $blocks->{$_} } @$order),
+		      (grep { !$known{$_} } @$found)) {
+		my $h = trim($blocks->{$name}[0]);
+		if (!defined $last || $h ne $last) {
+			$s .= "$run_mark\n\n" . ($h ne "" ? "$h\n\n" : "");
+			$last = $h;
+		}
+		$s .= "$corpus_mark$name -->\n\n" . trim($blocks->{$name}[1]) .
+			"\n\n";
+	}
+	return $s;
+}
+
+my $results_intro = <<'EOT';
+# gen_init_cpio benchmark results
+
+Every table of `scripts/bench`, with the commands that made it and the
+machine it ran on.  `scripts/bench --readme [corpus...]` rewrites this
+file (through scripts/bench-report.pl): the tables of the corpora it ran
+replace their older ones, the others stay, each under the header of the
+run that made it.  README.md's Performance section has the method and a
+summary of these tables.
+
+EOT
+
+sub results {
+	my ($out, $order, @files) = @_;
+	my (%blocks, @found);
+	read_blocks(slurp($_), \%blocks, \@found) for @files;
+	spew($out, "# gen_init_cpio benchmark\n\nThe tables of one run of" .
+		" `scripts/bench`; with --readme they replace their corpora's" .
+		" in scripts/bench-results.md.\n\n" .
+		blocks_text(\%blocks, [ split(/ /, $order) ], \@found));
+}
+
+# The Markdown tables of a block's body: [ { title, cols, rows => [
+# { COLUMN => CELL } ] } ].
+sub parse_tables {
+	my ($body) = @_;
+	my (@t, $cur);
+	for my $line (split(/\n/, $body)) {
+		if ($line =~ /^### (.*)$/) {
+			$cur = { title => $1, rows => [] };
+			push @t, $cur;
+		} elsif ($cur && $line =~ /^\|(.*)\|$/) {
+			my @cells = map { s/^ //r =~ s/ $//r } split(/\|/, $1);
+			if (!$cur->{cols}) {
+				$cur->{cols} = \@cells;
+			} elsif ($cells[0] !~ /^ *-+:? *$/) {
+				my %r;
+				@r{@{$cur->{cols}}} = @cells;
+				push @{$cur->{rows}}, \%r;
+			}
+		}
+	}
+	return @t;
+}
+
+sub joined {
+	my $s = join(", ", grep { defined && $_ ne "" } @_);
+	return $s eq "" ? "-" : $s;
+}
+
+# The summary rows of one corpus's block: [ measure, ours, others ].
+sub summary_rows {
+	my ($name, $body) = @_;
+	my @out;
+	for my $t (parse_tables($body)) {
+		my @r = @{$t->{rows}};
+		my $ti = $t->{title};
+		if ($ti =~ /^(distro|share|lib): .*: (\d+) entries .*, ([\d.]+) MiB of file data$/) {
+			my @ours = map { "$_->{command} $_->{'× floor'}" =~
+					 s/^gen_init_cpio //r }
+				   grep { $_->{command} =~ /^gen_init_cpio / } @r;
+			my @peers = map { "$_->{command} $_->{'× floor'}" }
+				    grep { $_->{command} !~ /^(gen_init_cpio|copyfloor) / } @r;
+			push @out, [ "archiving $2 entries, $3 MiB: median time," .
+				" × the copy floor", joined(@ours), joined(@peers) ];
+		} elsif ($ti =~ /^compress: .*: (\d+) entries, a ([\d.]+) MiB archive$/) {
+			my @ours = map { "$_->{command} $_->{'× alone'}" =~
+					 s/^gen_init_cpio //r }
+				   grep { $_->{command} =~ /^gen_init_cpio / } @r;
+			push @out, [ "compressing a $2 MiB archive: median" .
+				" time, × the compressor alone", joined(@ours), "-" ];
+		} elsif ($ti =~ /^list: /) {
+			my (@imgs, %by);
+			for (@r) {
+				push @imgs, $_->{image} unless $by{$_->{image}};
+				push @{$by{$_->{image}}}, $_;
+			}
+			for my $i (@imgs) {
+				my ($o) = grep { $_->{command} eq "gen_init_cpio --list" }
+					  @{$by{$i}};
+				next unless $o;
+				my ($all) = $o->{'entries listed'} =~ / of (\d+)$/;
+				my @peers = map { "$_->{command} $_->{'× ours'}" .
+					($_->{'entries listed'} =~ /^(\d+) of (\d+)$/ &&
+					 $1 < $2 ? " ($1 of $2 listed)" : "") }
+					grep { $_->{command} !~ /^gen_init_cpio|\(floor\)$/ }
+					@{$by{$i}};
+				push @out, [ "listing $i (" . ($all // "?") .
+					" entries): median time; the others ×" .
+					" ours", "$o->{'median (s)'} s" .
+					($o->{'× floor'} ne "-" ?
+					 ", $o->{'× floor'}x the decompressor alone" :
+					 ""), joined(@peers) ];
+			}
+		} elsif ($ti =~ /^rss: a 2 GiB/) {
+			push @out, [ "peak RSS with a 2 GiB file (goal: under" .
+				" 8 MiB)", joined(map { "$_->{'peak RSS (KiB)'}" .
+				" KiB" . ($_->{command} =~ /--list/ ?
+				" (--list)" : " (archiving)") } @r), "-" ];
+		} elsif ($ti =~ /^rss: memory per entry/) {
+			my @ours = grep { $_->{program} eq "gen_init_cpio" } @r;
+			my @peers = grep { $_->{program} ne "gen_init_cpio" } @r;
+			my ($big) = grep { /^peak RSS, \d+ entries/ } reverse
+				    @{$t->{cols}};
+			push @out, [ "memory per entry (bytes), and peak RSS at" .
+				($big =~ /(\d+) entries/ ? " $1 entries" : "") .
+				" (KiB)", joined(map { "$_->{'bytes per entry'} B," .
+				" $_->{$big} KiB" } @ours), joined(map {
+				"$_->{program} $_->{'bytes per entry'} B," .
+				" $_->{$big} KiB" } @peers) ];
+		} elsif ($ti =~ /^reflink: /) {
+			my %bs;
+			my @order;
+			for (@r) {
+				push @order, $_->{'block (B)'}
+					unless $bs{$_->{'block (B)'}}++;
+			}
+			for my $b (@order) {
+				my @a = grep { $_->{'block (B)'} eq $b &&
+					$_->{command} =~ /^gen_init_cpio.* -a 4096$/ } @r;
+				my @k = grep { $_->{'block (B)'} eq $b &&
+					$_->{command} =~ /^kernel.* -a 4096/ } @r;
+				next unless @a;
+				my $speed = sub {
+					my $x = shift;
+					"$x->{'× faster'}x" . ($x->{command} =~
+					/--no-fsync/ || ($x->{command} =~ /^kernel/ &&
+					$x->{command} !~ /\+ sync/) ? " (no fsync)" :
+					" (fsync)")
+				};
+				my $fmt = sub {
+					"$_[0]{'% of data'}% new space; " .
+					joined(map { $speed->($_) } @_)
+				};
+				push @out, [ "-a 4096 on XFS with $b-byte blocks:" .
+					" new space, % of the data; × faster than" .
+					" without -a", $fmt->(@a),
+					@k ? "kernel 6.18 gen_init_cpio: " .
+					$fmt->(@k) : "-" ];
+			}
+		}
+	}
+	return @out;
+}
+
+sub readme {
+	my ($results, $readme, $order, @files) = @_;
+	my (%blocks, @found);
+	my $text = -e $results ? slurp($results) : "";
+	read_blocks($text, \%blocks, \@found);
+	read_blocks(slurp($_), \%blocks, \@found) for @files;
+	my @order = split(/ /, $order);
+	spew($results, $results_intro . blocks_text(\%blocks, \@order, \@found));
+
+	my %known = map { ($_, 1) } @order;
+	my $table = "| corpus | measured | gen_init_cpio | the others | run |\n" .
+		    "| --- | --- | --- | --- | --- |\n";
+	for my $name ((grep { $blocks{$_} } @order),
+		      (grep { !$known{$_} } @found)) {
+		my ($date) = $blocks{$name}[0] =~ /^- Date: (\S+)/m;
+		$table .= "| $name | " . join(" | ", @$_) . " | " .
+			($date // "-") . " |\n"
+			for summary_rows($name, $blocks{$name}[1]);
+	}
+	my $r = slurp($readme);
+	my ($head, $rest) = split(/^\Q$begin\E\n/m, $r, 2);
+	my (undef, $tail) = split(/^\Q$end\E\n/m, $rest, 2);
+	spew($readme, "$head$begin\n\n$table\n$end\n$tail");
+}
+
+sub check_readme {
+	my ($readme) = @_;
+	my $r = slurp($readme);
+	my @b = $r =~ /^\Q$begin\E$/mg;
+	my @e = $r =~ /^\Q$end\E$/mg;
+	if (@b != 1 || @e != 1 || index($r, $begin) > index($r, $end)) {
+		print STDERR "bench-report: $readme needs one '$begin' line" .
+			" and, after it, one '$end' line\n";
+		exit 1;
+	}
+}
+
+my $cmd = shift @ARGV // "";
+if ($cmd eq "check-readme" && @ARGV == 1) {
+	check_readme(@ARGV);
+} elsif ($cmd eq "corpus" && @ARGV == 3) {
+	corpus(@ARGV);
+} elsif ($cmd eq "results" && @ARGV >= 2) {
+	results(@ARGV);
+} elsif ($cmd eq "readme" && @ARGV >= 3) {
+	readme(@ARGV);
+} else {
+	die "usage: bench-report.pl check-readme|corpus|results|readme ...\n";
+}

@@ -177,11 +177,12 @@ while [ ! -e "$T/go" ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done
 exec "$real_gzip" "\$@"
 EOF
 held_build o4/int.img.gz big.list
+z_pid=$(child_of "$pid")
 kill -INT "$pid"
 wait "$pid"
 status=$?
 touch go
-sleep 0.5	# time for a gzip that outlived us to say something
+ended "$z_pid"	# a gzip that outlived us has said what it had to
 is "$status" 130 "SIGINT with gzip: the tool ends by it"
 is "$(cat err)" "gen_init_cpio: error: stopped by SIGINT: 'o4/int.img.gz' not written" \
 	"SIGINT with gzip: our message, nothing from gzip"

@@ -278,7 +278,7 @@ static int align_pad(struct writer *w, const struct entry *e, uint64_t size,
 }
 
 /*
- * How many bytes of @n's data there are now, from @offset of its file:
+ * How many bytes of a node's data there are now, from @offset of @fd:
  * what a file that shrank while being archived says it has, not where
  * reading it stopped (which may be past its new end).  @fallback where
  * fstat() fails.

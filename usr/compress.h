@@ -20,10 +20,10 @@
  * standard input and its output is read back, both at once, by the sink.
  * Its standard error goes into memory (a memfd, which never fills up the
  * way a pipe would), read once it has ended: what it says is shown with
- * the error when it fails by itself, and not at all when we stopped it
- * (a build error, a signal), when all it could say is that we went away
- * ("gzip: stdout: Broken pipe").  It starts with SIGPIPE at its default,
- * whatever the sink does with it.
+ * the error when it fails by itself, and not at all otherwise; above all
+ * not when we stopped it (a build error, a signal), when all it could
+ * say is that we went away ("gzip: stdout: Broken pipe").  It starts with
+ * SIGPIPE at its default, whatever the sink does with it.
  */
 
 #include <stdbool.h>

@@ -278,6 +278,34 @@ static int align_pad(struct writer *w, const struct entry *e, uint64_t size,
 }
 
 /*
+ * How many bytes of a node's data there are now, from @offset of @fd:
+ * what a file that shrank while being archived says it has, not where
+ * reading it stopped (which may be past its new end).  @fallback where
+ * fstat() fails.
+ */
+static uint64_t size_now(int fd, uint64_t offset, uint64_t fallback)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return fallback;
+	return (uint64_t)st.st_size > offset ? (uint64_t)st.st_size - offset : 0;
+}
+
+/* The message for a file that shrank: its size then and now. */
+static void report_shrank(struct writer *w, const struct entry *e, int fd,
+			  uint64_t offset, uint64_t got)
+{
+	const struct node *n = e->node;
+
+	diag_error(w->d, &e->loc,
+		   "'%s' shrank while being archived (%llu bytes, now %llu)",
+		   n->data == DATA_FD ? e->name : n->path,
+		   (unsigned long long)n->size,
+		   (unsigned long long)size_now(fd, offset, got));
+}
+
+/*
  * Copy exactly the size the checks saw, then make sure a file ends there:
  * a file that grew or shrank meanwhile, or a /proc or /sys file whose
  * size says 0 but which has contents, would give a wrong archive.
@@ -298,10 +326,8 @@ static int copy_data(struct writer *w, const struct entry *e, int fd)
 	if (copied < 0)
 		return report_write_error(w, e, (int)copied);
 	if ((uint64_t)copied < n->size) {
-		diag_error(w->d, &e->loc,
-			   "'%s' shrank while being archived (%llu bytes, now %lld)",
-			   n->data == DATA_FD ? e->name : n->path,
-			   (unsigned long long)n->size, (long long)copied);
+		report_shrank(w, e, fd, n->data == DATA_FD ? n->offset : 0,
+			      (uint64_t)copied);
 		return -1;
 	}
 	if (n->data == DATA_PATH && read(fd, &probe, 1) != 0) {
@@ -361,9 +387,10 @@ static int read_small(struct writer *w, const struct entry *e,
 		if ((size_t)r < want || got > n->size)
 			break;
 	}
-	close(fd);
-	if (got == n->size)
+	if (got == n->size) {
+		close(fd);
 		return 0;
+	}
 	if (got > n->size)
 		diag_error(w->d, &e->loc,
 			   "'%s' has more data than its size of %llu bytes (it grew while being archived, or is not a plain file)",
@@ -372,10 +399,8 @@ static int read_small(struct writer *w, const struct entry *e,
 		diag_error(w->d, &e->loc, "cannot read '%s': %s", n->path,
 			   strerror(err));
 	else
-		diag_error(w->d, &e->loc,
-			   "'%s' shrank while being archived (%llu bytes, now %llu)",
-			   n->path, (unsigned long long)n->size,
-			   (unsigned long long)got);
+		report_shrank(w, e, fd, 0, got);
+	close(fd);
 	return -1;
 }
 
@@ -463,12 +488,15 @@ static int write_file(struct writer *w, struct entry_list *l, size_t i,
 		rc = w->opts->format == CPIO_CRC && !w->dry ?
 		     sum_data(fd, n->data == DATA_FD ? n->offset : 0, n->size,
 			      &h.check) : 0;
-		if (rc) {
+		if (rc == -ENODATA)
+			report_shrank(w, e, fd, n->data == DATA_FD ? n->offset : 0,
+				      0);
+		else if (rc)
 			diag_error(w->d, &e->loc, "cannot read '%s': %s",
 				   n->data == DATA_FD ? e->name : n->path,
-				   rc == -ENODATA ? "file shrank" : strerror(-rc));
+				   strerror(-rc));
+		if (rc)
 			goto out;
-		}
 	}
 	pad = 0;
 	if (carrier && align_pad(w, e, n->size, &pad))

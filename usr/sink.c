@@ -17,6 +17,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "image/compress.h"
@@ -26,30 +27,101 @@
 #define DRAIN_SIZE (64 * 1024)
 
 /*
- * The one piece of process-wide state: the temporary file a fatal signal
- * must remove.  A signal handler can reach nothing else, and there is at
- * most one sink with a temporary file per process.
+ * The process-wide state a fatal signal needs: the temporary file to
+ * remove, the compressor to stop, and what to say.  A signal handler can
+ * reach nothing else, and there is at most one sink per process.
  */
 static char *volatile signal_cleanup_path;
+static volatile pid_t signal_compressor;
+static volatile sig_atomic_t signal_uncommitted;
+static char signal_target[PATH_MAX + 32];	/* "'<path>' not written" */
 
-static void remove_tmp_on_signal(int sig)
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGHUP:	return "SIGHUP";
+	case SIGINT:	return "SIGINT";
+	case SIGTERM:	return "SIGTERM";
+	default:	return "SIGXFSZ";
+	}
+}
+
+/* write() and strlen() are async-signal-safe; stdio is not. */
+static void say(const char *msg)
+{
+	ssize_t ignored = write(STDERR_FILENO, msg, strlen(msg));
+
+	(void)ignored;
+}
+
+/*
+ * Stop the compressor ourselves: once we are gone it would only find
+ * its pipes closed and say so.  A SIGPIPE has closed our output, and
+ * tells nobody.
+ */
+static void on_fatal_signal(int sig)
 {
 	char *path = signal_cleanup_path;
+	pid_t z = signal_compressor;
 
 	if (path)
 		unlink(path);
+	if (z > 0)
+		kill(z, SIGTERM);
+	if (sig != SIGPIPE) {
+		say(program_invocation_short_name);
+		say(": error: stopped by ");
+		say(signal_name(sig));
+		if (signal_uncommitted) {
+			say(": ");
+			say(signal_target);
+		}
+		say("\n");
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
-static void arm_signal_cleanup(char *path)
+/* SIGPIPE only before a compressor starts, which has it ignored. */
+static void arm_signals(bool with_sigpipe)
 {
-	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGXFSZ };
+	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGXFSZ };
 	size_t i;
 
-	signal_cleanup_path = path;
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], remove_tmp_on_signal);
+		signal(sigs[i], on_fatal_signal);
+	if (with_sigpipe)
+		signal(SIGPIPE, on_fatal_signal);
+}
+
+/* A temporary file (@path, or NULL: unnamed) that a signal must undo. */
+static void arm_signal_cleanup(const struct sink *s, char *path)
+{
+	snprintf(signal_target, sizeof(signal_target), "'%s' not written",
+		 s->name);
+	signal_cleanup_path = path;
+	signal_uncommitted = 1;
+	arm_signals(true);
+}
+
+static void disarm_signal_cleanup(void)
+{
+	signal_uncommitted = 0;
+	signal_cleanup_path = NULL;
+}
+
+/* Hold off the fatal signals while a hidden name exists; @old: the mask. */
+static void hold_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGPIPE);
+	sigaddset(&set, SIGXFSZ);
+	sigprocmask(SIG_BLOCK, &set, old);
 }
 
 static int sink_init(struct sink *s, int fd, bool do_fsync)
@@ -110,6 +182,48 @@ static char *tmp_path_for(const char *path)
 }
 
 /*
+ * Whether /proc/self/fd/@fd is @fd's file, through which a file without a
+ * name can be linked by anyone (linkat() of the descriptor itself,
+ * AT_EMPTY_PATH, needs privilege on many kernels): /proc may not be
+ * mounted, or be another PID namespace's.
+ */
+static bool linkable(int fd)
+{
+	char proc[32];
+	struct stat st, via;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	return !stat(proc, &via) && !fstat(fd, &st) && via.st_dev == st.st_dev &&
+	       via.st_ino == st.st_ino;
+}
+
+/*
+ * A file without a name in the directory of @path (O_TMPFILE): whatever
+ * ends the run before commit, SIGKILL and crashes included, it leaves
+ * nothing behind.  -ENOTSUP where the file system (EOPNOTSUPP) or the
+ * kernel (EISDIR, EINVAL: it does not know the flag) cannot make one, or
+ * it could not be linked later: then a named temporary file it is.
+ */
+static int open_unnamed(const char *path)
+{
+	char *d = strdup(path);
+	int fd;
+
+	if (!d)
+		return -ENOMEM;
+	fd = open(dirname(d), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	free(d);
+	if (fd < 0)
+		return errno == EOPNOTSUPP || errno == EISDIR ||
+		       errno == EINVAL ? -ENOTSUP : -errno;
+	if (!linkable(fd)) {
+		close(fd);
+		return -ENOTSUP;
+	}
+	return fd;
+}
+
+/*
  * An existing device or FIFO is written in place: renaming over /dev/null
  * would be a disaster.  A symlink is followed, so the image it points to
  * is the one replaced, as when the kernel's tool opens it.
@@ -142,13 +256,19 @@ static int open_target(struct sink *s, const char *path)
 		s->own_fd = true;
 		return 0;
 	}
-	s->tmp_path = tmp_path_for(s->path);
-	if (!s->tmp_path)
-		return -ENOMEM;
-	fd = mkostemp(s->tmp_path, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	arm_signal_cleanup(s->tmp_path);
+	fd = open_unnamed(s->path);
+	if (fd == -ENOTSUP) {
+		s->tmp_path = tmp_path_for(s->path);
+		if (!s->tmp_path)
+			return -ENOMEM;
+		fd = mkostemp(s->tmp_path, O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	} else if (fd < 0) {
+		return fd;
+	}
+	s->unnamed = !s->tmp_path;
+	arm_signal_cleanup(s, s->tmp_path);
 	/* Keep the permissions of the image being replaced. */
 	if (stat(s->path, &st) == 0)
 		fchmod(fd, st.st_mode & 07777);
@@ -198,14 +318,45 @@ static int put_out(void *ctx, const void *p, size_t n)
 	return rc;
 }
 
-/* Reap the compressor; 0, or -ECHILD with how it failed noted. */
+/*
+ * Wait for the compressor and let it go; its status, and what it said
+ * into @messages (if not NULL).  It is no longer the signal handler's to
+ * stop from before it is reaped: its pid may then be another process's.
+ */
+static int reap_compressor(struct sink *s, bool *unread, char *messages,
+			   size_t size)
+{
+	int status;
+
+	signal_compressor = 0;
+	status = compressor_wait(s->z, unread);
+	if (messages)
+		snprintf(messages, size, "%s", s->z->messages);
+	free(s->z);
+	s->z = NULL;
+	return status;
+}
+
+/*
+ * We are giving up (an error of ours, the output failing): stop the
+ * compressor, and keep what it says to itself, as it can only be about
+ * us having gone (a broken pipe, a write error).
+ */
+static void stop_compressor(struct sink *s)
+{
+	kill(s->z->pid, SIGTERM);
+	reap_compressor(s, NULL, NULL, 0);
+}
+
+/*
+ * Reap the compressor; 0, or -ECHILD with how it failed noted, and what
+ * it said about it.
+ */
 static int compressor_end(struct sink *s, bool early)
 {
 	bool unread = false;
-	int status = compressor_wait(s->z, &unread);
+	int status = reap_compressor(s, &unread, s->zmsg, sizeof(s->zmsg));
 
-	free(s->z);
-	s->z = NULL;
 	if (status > 0) {
 		s->zfail = Z_EXIT;
 		s->zcode = status;
@@ -633,6 +784,9 @@ int sink_begin_member(struct sink *s, const struct compression *c)
 		return -ECHILD;
 	}
 	fcntl(s->z->in, F_SETFL, O_NONBLOCK);
+	/* A signal that ends us stops it first: see on_fatal_signal(). */
+	signal_compressor = s->z->pid;
+	arm_signals(false);
 	s->offset = 0;
 	return 0;
 }
@@ -657,9 +811,8 @@ int sink_end_member(struct sink *s)
 	if (!rc && s->z->fixing)
 		rc = -EPROTO;	/* it wrote less than its own header */
 	if (rc) {
-		compressor_wait(s->z, NULL);
-		free(s->z);
-		s->z = NULL;
+		/* Ours to report: what it says is about our end of its pipe. */
+		reap_compressor(s, NULL, NULL, 0);
 	} else {
 		rc = compressor_end(s, false);
 	}
@@ -667,9 +820,19 @@ int sink_end_member(struct sink *s)
 	return rc;
 }
 
+/* @msg, then ": " and what the compressor said, if it said anything. */
+static const char *with_messages(const struct sink *s, char *msg, size_t size)
+{
+	size_t len = strlen(msg);
+
+	if (s->zmsg[0] && len < size)
+		snprintf(msg + len, size - len, ": %s", s->zmsg);
+	return msg;
+}
+
 const char *sink_error(const struct sink *s, int rc)
 {
-	static char msg[160];
+	static char msg[160 + sizeof(s->zmsg)];
 
 	if (rc != -ECHILD)
 		return strerror(-rc);
@@ -697,7 +860,7 @@ const char *sink_error(const struct sink *s, int rc)
 	default:
 		return strerror(-rc);
 	}
-	return msg;
+	return with_messages(s, msg, sizeof(msg));
 }
 
 static int sync_dir_of(const char *path)
@@ -717,6 +880,103 @@ static int sync_dir_of(const char *path)
 	return rc;
 }
 
+/* The X's at the end of @tmp, made anew: letters and digits. */
+static void fill_name(char *tmp)
+{
+	static const char digits[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	static uint64_t state;
+	char *x = tmp + strlen(tmp) - 6;
+	struct timespec ts;
+	int i;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	state ^= (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 30 ^
+		 (uint64_t)getpid() << 44;
+	for (i = 0; i < 6; i++) {
+		state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+		x[i] = digits[(state >> 33) % (sizeof(digits) - 1)];
+	}
+}
+
+/* Link the unnamed file as @tmp: through /proc, else the descriptor. */
+static int link_unnamed(int fd, const char *tmp)
+{
+	char proc[32];
+	int err;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (!linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW))
+		return 0;
+	err = errno;
+	/* /proc gone since the file was opened: AT_EMPTY_PATH, if allowed. */
+	if (err == ENOENT && !linkat(fd, "", AT_FDCWD, tmp, AT_EMPTY_PATH))
+		return 0;
+	return -err;
+}
+
+/*
+ * Put the unnamed file in place of the target.  linkat() cannot replace
+ * a file, so the file gets a hidden name beside the target first
+ * (".<name>.XXXXXX"), which rename() then moves over it, atomically.
+ * Between those two system calls the hidden name exists: a SIGKILL or a
+ * crash just then leaves it behind; the window is two system calls, not
+ * the whole build.  The signals we catch are held off meanwhile (one that
+ * comes is taken once the image is in place), and a failed rename()
+ * removes the name again.
+ */
+static int link_into_place(struct sink *s)
+{
+	char *tmp = tmp_path_for(s->path);
+	int rc, tries = 0;
+	sigset_t old;
+
+	if (!tmp)
+		return -ENOMEM;
+	hold_signals(&old);
+	do {
+		fill_name(tmp);
+		rc = link_unnamed(s->fd, tmp);
+	} while (rc == -EEXIST && ++tries < 100);
+	if (!rc && rename(tmp, s->path)) {
+		rc = -errno;
+		unlink(tmp);
+	}
+	if (!rc)
+		disarm_signal_cleanup();
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(tmp);
+	return rc;
+}
+
+/* The temporary file, synced, takes the target's place. */
+static int replace_target(struct sink *s)
+{
+	int rc = 0;
+
+	if (s->unnamed) {
+		/*
+		 * Its descriptor is all there is of it until it is linked, so
+		 * it is closed after: a close() that fails then (it reports
+		 * delayed write errors, which fsync() has already had) fails
+		 * the run with the image in place.
+		 */
+		rc = link_into_place(s);
+		if (close(s->fd) && !rc)
+			rc = -errno;
+		s->fd = -1;
+		return rc;
+	}
+	if (close(s->fd))
+		rc = -errno;
+	s->fd = -1;
+	if (!rc && rename(s->tmp_path, s->path))
+		rc = -errno;
+	if (!rc)
+		disarm_signal_cleanup();
+	return rc;
+}
+
 int sink_commit(struct sink *s)
 {
 	int rc = sink_flush(s);
@@ -727,7 +987,7 @@ int sink_commit(struct sink *s)
 	if (!rc && s->do_fsync && fsync(s->fd) && errno != EINVAL &&
 	    errno != EROFS)
 		rc = -errno;
-	if (!s->tmp_path) {
+	if (!s->tmp_path && !s->unnamed) {
 		if (s->own_fd && close(s->fd) && !rc)
 			rc = -errno;
 		s->fd = -1;
@@ -737,14 +997,10 @@ int sink_commit(struct sink *s)
 	}
 	if (rc)
 		return rc;
-	if (close(s->fd))
-		rc = -errno;
-	s->fd = -1;
-	if (!rc && rename(s->tmp_path, s->path))
-		rc = -errno;
+	rc = replace_target(s);
 	if (rc)
 		return rc;
-	signal_cleanup_path = NULL;
+	s->unnamed = false;
 	free(s->tmp_path);
 	s->tmp_path = NULL;
 	if (s->do_fsync)
@@ -758,25 +1014,22 @@ int sink_commit(struct sink *s)
 
 void sink_abort(struct sink *s)
 {
-	if (s->z) {
-		kill(s->z->pid, SIGTERM);
-		compressor_wait(s->z, NULL);
-		free(s->z);
-		s->z = NULL;
-	}
+	if (s->z)
+		stop_compressor(s);
 	free(s->drain);
 	s->drain = NULL;
-	if (s->own_fd && s->fd >= 0)
-		close(s->fd);
+	if ((s->own_fd || s->unnamed) && s->fd >= 0)
+		close(s->fd);	/* an unnamed file goes with it */
+	s->unnamed = false;
 	if (s->tmp_path) {
 		if (s->fd >= 0)
 			close(s->fd);
 		s->fd = -1;
 		unlink(s->tmp_path);
-		signal_cleanup_path = NULL;
-		free(s->tmp_path);
-		s->tmp_path = NULL;
 	}
+	disarm_signal_cleanup();
+	free(s->tmp_path);
+	s->tmp_path = NULL;
 	free(s->path);
 	s->path = NULL;
 	free(s->buf);

@@ -11,8 +11,12 @@
  * over the target, and sink_abort() (or a fatal signal) removes.  So a
  * failed run leaves no new file and an existing image untouched, and a
  * crash leaves either the old image or the complete new one: images live
- * in /boot.  Output that is not a regular file (a device, a FIFO) is
- * written directly.
+ * in /boot.  The temporary file has no name (O_TMPFILE) where the file
+ * system allows and /proc can link it at commit, so that even a SIGKILL
+ * or a crash during the build leaves nothing: only in the two system
+ * calls that put it in place does it have a (hidden) name.  Elsewhere it
+ * is a hidden named file from the start.  Output that is not a regular
+ * file (a device, a FIFO) is written directly.
  *
  * Small writes (headers, names, padding) are buffered; file data is moved
  * by sink_copy_fd() with copy_file_range() where the kernel allows it (it
@@ -44,7 +48,10 @@
  * Functions return 0 (or a count) on success and a negative errno value on
  * failure; the caller reports, naming sink_name().  A compressor that
  * cannot be started, fails, dies, stops reading or writes nothing is
- * -ECHILD, and sink_error() tells which, naming the program.
+ * -ECHILD, and sink_error() tells which, naming the program and adding
+ * what it wrote to its standard error.  A compressor that we stop (a
+ * build error, our output failing, a fatal signal, which stops it before
+ * ending us) is not heard from: it could only say that we went away.
  */
 
 #include <stdbool.h>
@@ -70,7 +77,8 @@ struct sink {
 	unsigned char *drain;	/* for reading the compressor's output */
 	const char *name;	/* for messages: the path, or "standard output" */
 	char *path;		/* the target to rename over, if any */
-	char *tmp_path;		/* the temporary file being written */
+	char *tmp_path;		/* the named temporary file being written */
+	bool unnamed;		/* fd is a file without a name (O_TMPFILE) */
 	bool do_fsync;
 	bool own_fd;		/* opened here, so closed here */
 	bool discard;		/* count bytes, write nothing (a dry run) */
@@ -87,6 +95,7 @@ struct sink {
 	} zfail;
 	int zcode;		/* errno, exit status or signal */
 	const char *zprog;
+	char zmsg[256];		/* what it wrote to its standard error */
 	uint64_t zstart;	/* out_offset when the member began */
 };
 

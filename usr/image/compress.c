@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -204,9 +205,55 @@ static char **compressor_environ(void)
 	return env;
 }
 
-int compressor_start(struct compressor *z, const struct compression *c)
+/*
+ * Where the compressor's standard error goes: memory, read when it has
+ * ended.  A pipe would need serving in the sink's loop, or fill up and
+ * stall it.  Where memfd_create() is refused, -1: it inherits ours.
+ */
+static int messages_fd(void)
+{
+	return memfd_create("compressor-stderr", MFD_CLOEXEC);
+}
+
+/*
+ * How the compressor starts: its standard streams, and SIGPIPE at its
+ * default, as the sink may ignore it (a child inherits that), and a
+ * compressor that ignores it complains of a broken pipe instead of
+ * dying quietly when we stop reading.
+ */
+static int spawn(struct compressor *z, const char *const *argv, char **env,
+		 int in, int out)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t dfl;
+	int rc;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in, 0);
+	posix_spawn_file_actions_adddup2(&fa, out, 1);
+	if (z->err >= 0)
+		posix_spawn_file_actions_adddup2(&fa, z->err, 2);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+	rc = posix_spawnp(&z->pid, argv[0], &fa, &attr, (char *const *)argv,
+			  env);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	return rc;
+}
+
+static void close_pipe(int p[2])
+{
+	close(p[0]);
+	close(p[1]);
+}
+
+int compressor_start(struct compressor *z, const struct compression *c)
+{
 	char level[16], xz_opt[48];
 	const char *argv[10];
 	int in[2], out[2], rc;
@@ -214,7 +261,7 @@ int compressor_start(struct compressor *z, const struct compression *c)
 
 	memset(z, 0, sizeof(*z));
 	z->c = c;
-	z->in = z->out = z->in_read_end = -1;
+	z->in = z->out = z->in_read_end = z->err = -1;
 	if (!env)
 		return -ENOMEM;
 	z->fixing = !strcmp(c->method->name, "lzo");
@@ -224,24 +271,21 @@ int compressor_start(struct compressor *z, const struct compression *c)
 	}
 	if (pipe2(out, O_CLOEXEC)) {
 		rc = -errno;
-		close(in[0]);
-		close(in[1]);
+		close_pipe(in);
 		free(env);
 		return rc;
 	}
+	z->err = messages_fd();
 	compress_argv(c, level, xz_opt, argv);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-	rc = posix_spawnp(&z->pid, argv[0], &fa, NULL, (char *const *)argv,
-			  env);
-	posix_spawn_file_actions_destroy(&fa);
+	rc = spawn(z, argv, env, in[0], out[1]);
 	free(env);
 	close(out[1]);
 	if (rc) {
-		close(in[0]);
-		close(in[1]);
+		close_pipe(in);
 		close(out[0]);
+		if (z->err >= 0)
+			close(z->err);
+		z->err = -1;
 		return -rc;
 	}
 	/*
@@ -339,6 +383,39 @@ int compressor_output(struct compressor *z, const unsigned char *buf,
 	return rc ? rc : emit(ctx, buf + take, len - take);
 }
 
+/*
+ * The compressor's standard error, as one line: its lines joined by
+ * "; ", blank ones left out, cut short with "..." where it is long.
+ */
+static void read_messages(struct compressor *z)
+{
+	char buf[sizeof(z->messages)], *m = z->messages;
+	size_t room = sizeof(z->messages) - 4, len = 0;
+	ssize_t r = pread(z->err, buf, sizeof(buf), 0), i;
+	bool line_start = true;
+
+	for (i = 0; i < r; i++) {
+		bool sep = line_start && len;
+
+		if (buf[i] == '\n') {
+			line_start = true;
+			continue;
+		}
+		if (len + (sep ? 3 : 1) > room) {
+			memcpy(m + len, "...", 3);
+			len += 3;
+			break;
+		}
+		if (sep) {
+			m[len++] = ';';
+			m[len++] = ' ';
+		}
+		line_start = false;
+		m[len++] = buf[i];
+	}
+	m[len] = '\0';
+}
+
 int compressor_wait(struct compressor *z, bool *unread)
 {
 	int status, left = 0;
@@ -356,6 +433,12 @@ int compressor_wait(struct compressor *z, bool *unread)
 			left = 0;
 		close(z->in_read_end);
 		z->in_read_end = -1;
+	}
+	z->messages[0] = '\0';
+	if (z->err >= 0) {
+		read_messages(z);
+		close(z->err);
+		z->err = -1;
 	}
 	if (unread)
 		*unread = left > 0;

@@ -18,6 +18,12 @@
  *
  * A compressor runs as a child process: the archive goes into its
  * standard input and its output is read back, both at once, by the sink.
+ * Its standard error goes into memory (a memfd, which never fills up the
+ * way a pipe would), read once it has ended: what it says is shown with
+ * the error when it fails by itself, and not at all otherwise; above all
+ * not when we stopped it (a build error, a signal), when all it could
+ * say is that we went away ("gzip: stdout: Broken pipe").  It starts with
+ * SIGPIPE at its default, whatever the sink does with it.
  */
 
 #include <stdbool.h>
@@ -59,9 +65,11 @@ struct compressor {
 	int in;
 	int out;
 	int in_read_end;	/* kept, to see what it left unread */
+	int err;		/* its standard error, or -1: inherited */
 	bool fixing;		/* lzop: header still being held back */
 	size_t held;
 	unsigned char header[512];
+	char messages[256];	/* its standard error, once it has ended */
 };
 
 /* Where the compressor's (fixed) output goes. */
@@ -82,7 +90,9 @@ int compressor_output(struct compressor *z, const unsigned char *buf,
 /*
  * Wait for the compressor to end (its input must be closed).  Returns 0,
  * or a positive exit status, or -signal.  *@unread (if not NULL) is set
- * when it ended without reading all of its input.
+ * when it ended without reading all of its input.  What it wrote to its
+ * standard error is then in z->messages: its lines joined by "; ", cut
+ * short if need be, "" if nothing.
  */
 int compressor_wait(struct compressor *z, bool *unread);
 

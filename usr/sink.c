@@ -2,7 +2,10 @@
 /*
  * sink.c: buffered, atomic archive output (see sink.h).
  */
-/* copy_file_range(), mkostemp(), asprintf(): GNU and Linux, beyond POSIX. */
+/*
+ * O_TMPFILE, AT_EMPTY_PATH, copy_file_range(), mkostemp(), asprintf(),
+ * program_invocation_short_name: GNU and Linux, beyond POSIX.
+ */
 #define _GNU_SOURCE
 
 #include <errno.h>

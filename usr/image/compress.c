@@ -2,7 +2,7 @@
 /*
  * compress.c: compression methods and compressor processes (compress.h).
  */
-/* pipe2(): GNU and Linux, beyond POSIX. */
+/* pipe2(), memfd_create(), environ: GNU and Linux, beyond POSIX. */
 #define _GNU_SOURCE
 
 #include <errno.h>

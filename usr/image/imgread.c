@@ -2,7 +2,10 @@
 /*
  * imgread.c: walk an image, member by member, entry by entry (imgread.h).
  */
-/* pipe2(), F_SETPIPE_SZ: GNU and Linux, beyond POSIX. */
+/*
+ * pipe2(), F_SETPIPE_SZ, O_TMPFILE, mkostemp(), environ: GNU and Linux,
+ * beyond POSIX.
+ */
 #define _GNU_SOURCE
 
 #include <errno.h>

@@ -137,7 +137,8 @@ int depfile_write(const char *path, const char *target,
 	if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0)
 		return -ENOMEM;
 	fd = mkstemp(tmp);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
 		rc = -errno;
 		if (fd >= 0)
 			close(fd);

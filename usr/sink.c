@@ -497,9 +497,10 @@ static int put_zeros(struct sink *s, size_t n)
 		size_t chunk = n < SINK_BUF_SIZE ? n : SINK_BUF_SIZE;
 		int rc;
 
-		if ((rc = fill_gap(s)))
-			return rc;
-		if (s->len + chunk > SINK_BUF_SIZE && (rc = sink_flush(s)))
+		rc = fill_gap(s);
+		if (!rc && s->len + chunk > SINK_BUF_SIZE)
+			rc = sink_flush(s);
+		if (rc)
 			return rc;
 		memset(s->buf + s->len, 0, chunk);
 		s->len += chunk;
@@ -546,7 +547,8 @@ int sink_zeros(struct sink *s, size_t n)
 	}
 	if (!s->sparse || s->z || n < s->block)
 		return put_zeros(s, n);
-	if ((rc = fill_gap(s)))
+	rc = fill_gap(s);
+	if (rc)
 		return rc;
 	at = s->out_offset + s->len;
 	from = at + cpio_pad(at, s->block);
@@ -733,10 +735,13 @@ int64_t sink_copy_fd(struct sink *s, int fd, off_t *off, uint64_t len)
 	clone = can_clone(s, fd, off, len, at);
 	if (clone)
 		tail = len % s->block;
-	if (clone && s->sparse && (s->len || s->gap))
+	if (clone && s->sparse && (s->len || s->gap)) {
 		done = clone_first(s, fd, off, len - tail);
-	else if ((rc = sink_flush(s)))
-		return rc;
+	} else {
+		rc = sink_flush(s);
+		if (rc)
+			return rc;
+	}
 	if (done < 0)
 		return done;
 	more = copy_range(s, fd, off, len - tail - (uint64_t)done);

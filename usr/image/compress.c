@@ -21,21 +21,19 @@
 #include "compress.h"
 
 #define ARGV(...) ((const char *const[]){ __VA_ARGS__, NULL })
-#define MAGIC(...) (const unsigned char[]){ __VA_ARGS__ }, \
-	sizeof((const unsigned char[]){ __VA_ARGS__ })
 
 static const struct method methods[] = {
-	{ "gzip", ".gz", MAGIC(0x1f, 0x8b), 9, 1, 9, ARGV("gzip", "-dc") },
-	{ "zstd", ".zst", MAGIC(0x28, 0xb5, 0x2f, 0xfd), 19, 1, 22,
+	{ "gzip", ".gz", "\x1f\x8b", 2, 9, 1, 9, ARGV("gzip", "-dc") },
+	{ "zstd", ".zst", "\x28\xb5\x2f\xfd", 4, 19, 1, 22,
 	  ARGV("zstd", "-dcq") },
-	{ "xz", ".xz", MAGIC(0xfd, '7', 'z', 'X', 'Z', 0x00), 6, 0, 9,
+	{ "xz", ".xz", "\xfd" "7zXZ\0", 6, 6, 0, 9,
 	  ARGV("xz", "-dc") },
-	{ "lzma", ".lzma", MAGIC(0x5d, 0x00, 0x00), 9, 0, 9,
+	{ "lzma", ".lzma", "\x5d\0\0", 3, 9, 0, 9,
 	  ARGV("xz", "--format=lzma", "-dc") },
-	{ "bzip2", ".bz2", MAGIC('B', 'Z', 'h'), 9, 1, 9, ARGV("bzip2", "-dc") },
-	{ "lz4", ".lz4", MAGIC(0x02, 0x21, 0x4c, 0x18), 9, 1, 12,
+	{ "bzip2", ".bz2", "BZh", 3, 9, 1, 9, ARGV("bzip2", "-dc") },
+	{ "lz4", ".lz4", "\x02\x21\x4c\x18", 4, 9, 1, 12,
 	  ARGV("lz4", "-dc") },
-	{ "lzo", ".lzo", MAGIC(0x89, 'L', 'Z', 'O', 0x00, 0x0d, 0x0a, 0x1a, 0x0a),
+	{ "lzo", ".lzo", "\x89" "LZO\0\r\n\x1a\n", 9,
 	  9, 1, 9, ARGV("lzop", "-dc") },
 };
 

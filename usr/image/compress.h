@@ -33,7 +33,7 @@
 struct method {
 	const char *name;
 	const char *suffix;		/* of an output file that implies it */
-	const unsigned char *magic;
+	const char *magic;		/* magic_len bytes, NULs among them */
 	size_t magic_len;
 	int default_level;		/* what the kernel's build uses */
 	int min_level, max_level;

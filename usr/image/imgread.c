@@ -381,7 +381,8 @@ static int scan_member(struct img_scan *s)
 	if (in->pos & 3)
 		return scan_error(s, in->pos,
 				  "a member starts at an offset that is not a multiple of 4: the kernel does not find it");
-	if (s->v->member_begin && (rc = s->v->member_begin(s->v->ctx, s, &s->m)))
+	rc = s->v->member_begin ? s->v->member_begin(s->v->ctx, s, &s->m) : 0;
+	if (rc)
 		return rc;
 	for (;;) {
 		if (in_fill(in, 1))

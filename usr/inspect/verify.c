@@ -116,6 +116,17 @@ static struct defined *defined_at(struct verifier *v, const char *path)
 	return i < 0 ? NULL : &v->def[i];
 }
 
+/* An -a filler: a directory entry repeating a directory defined before. */
+static bool is_repeated_dir(struct verifier *v, const struct img_entry *e)
+{
+	const struct defined *old;
+
+	if (!img_is_filler(e))
+		return false;
+	old = defined_at(v, v->name);
+	return old && old->type == S_IFDIR;
+}
+
 /* The parent must exist as a directory (or a symlink the kernel follows). */
 static void check_parent(struct verifier *v)
 {
@@ -278,7 +289,6 @@ static int verify_entry(void *ctx, struct img_scan *s,
 {
 	struct verifier *v = ctx;
 	uint32_t type = e->h.mode & S_IFMT;
-	const struct defined *old;
 	int dotdot, rc = 0;
 
 	v->s = s;
@@ -296,8 +306,7 @@ static int verify_entry(void *ctx, struct img_scan *s,
 			   type_name(type));
 	else if (!v->name[0] && !dotdot)
 		;	/* the root: the kernel applies its mode and owner */
-	else if (img_is_filler(e) && (old = defined_at(v, v->name)) &&
-		 old->type == S_IFDIR)
+	else if (is_repeated_dir(v, e))
 		;	/* -a's repeat of a directory: nothing changes */
 	else if (check_shape(v)) {
 		if (dotdot)

@@ -31,8 +31,8 @@
  *   [1] name	% 16: xc_names[] below; few and short, so that entries
  *		redefine each other, plus a few that the first pass refuses
  *   [2] mode	% 16: permission bits from xc_modes[] (07777, 0000, ...)
- *   [3] link	bits 0-1: c_ino 9, 10, 11, or (0) one of its own, 1000 +
- *		the index; bits 2-3: c_devminor 1, or (3) 2, c_devmajor
+ *   [3] link	bits 0-1: c_ino 9 (1, 2), 10 (3), or (0) one of its own,
+ *		1000 + the index; bits 2-3: c_devminor 1, or (3) 2, c_devmajor
  *		being 3: a link group is c_ino and both; bits 4-5: c_nlink
  *		- 1; bits 6-7: owner 0:0 (0, 1), 1000:1000 (2) or 65534:65534
  *		(3)

@@ -23,6 +23,11 @@
  *    of those entries had (a hard link of a regular file must not end up
  *    a FIFO or a device node).
  *
+ * The bugs are in sequences of entries, so besides libFuzzer's own
+ * mutations of bytes, which shift every later record when they insert
+ * or erase one, a mutator of whole records copies one elsewhere with a
+ * field changed (an entry redefined), removes one, or changes a field.
+ *
  * A broken promise is an abort() with a message saying which, reported
  * by libFuzzer as a crash.  The target is then removed without following
  * a symlink (tests/fuzz/extract_case.c: xc_remove()).
@@ -68,6 +73,9 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
+			       unsigned int seed);
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max);
 
 static FILE *devnull;
 static char sandbox[PATH_MAX];
@@ -253,4 +261,70 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	close(fd);
 	xc_free(&c);
 	return 0;
+}
+
+#define REC_LEN 5
+
+static unsigned int next_rand(unsigned int *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 17;
+	*state ^= *state << 5;
+	return *state;
+}
+
+/*
+ * Copy a record to before another (or the end), one of its fields
+ * changed: its kind half of the time, since a name redefined as another
+ * kind is what trips extractors up.
+ */
+static size_t copy_record(uint8_t *data, size_t size, size_t nrec,
+			  unsigned int *rnd)
+{
+	size_t from = next_rand(rnd) % nrec, to = next_rand(rnd) % (nrec + 1);
+	uint8_t rec[REC_LEN];
+	uint8_t *at = data + 1 + to * REC_LEN;
+
+	memcpy(rec, data + 1 + from * REC_LEN, REC_LEN);
+	rec[next_rand(rnd) % 2 ? 0 : next_rand(rnd) % REC_LEN] =
+		(uint8_t)next_rand(rnd);
+	memmove(at + REC_LEN, at, size - (size_t)(at - data));
+	memcpy(at, rec, REC_LEN);
+	return size + REC_LEN;
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
+			       unsigned int seed)
+{
+	unsigned int rnd = seed | 1, ops = 1 + next_rand(&rnd) % 3;
+	size_t nrec;
+	uint8_t *r;
+
+	while (ops--) {
+		if (!size && max)
+			data[size++] = 0;
+		/* Whole records only, the flags byte first. */
+		size = size > 1 ? 1 + (size - 1) / REC_LEN * REC_LEN : size;
+		nrec = size ? (size - 1) / REC_LEN : 0;
+		r = data + 1 + (nrec ? next_rand(&rnd) % nrec : 0) * REC_LEN;
+		switch (next_rand(&rnd) % 4) {
+		case 0:
+			size = LLVMFuzzerMutate(data, size, max);
+			break;
+		case 1:
+			if (nrec && nrec < XC_MAX_RECORDS && size + REC_LEN <= max)
+				size = copy_record(data, size, nrec, &rnd);
+			break;
+		case 2:
+			if (nrec) {
+				memmove(r, r + REC_LEN, size - (size_t)(r - data) - REC_LEN);
+				size -= REC_LEN;
+			}
+			break;
+		default:
+			if (nrec)
+				r[next_rand(&rnd) % REC_LEN] = (uint8_t)next_rand(&rnd);
+		}
+	}
+	return size;
 }

@@ -1,16 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/fuzz/fuzz.mk: libFuzzer targets for the spec list reader and the
-# image reader.  The top Makefile includes this file; it also works alone:
+# tests/fuzz/fuzz.mk: libFuzzer targets for the spec list reader, the
+# image reader and the extractor.  The top Makefile includes this file; it
+# also works alone:
 #
 #   make fuzz [FUZZ_SECONDS=60]          build, then run each target
-#   make fuzz-spec_fuzz / fuzz-cpio_fuzz  run one target
+#   make fuzz-spec_fuzz / fuzz-cpio_fuzz / fuzz-extract_fuzz
+#                                        run one target
 #   make fuzz-build                      build the targets only
 #   make -f tests/fuzz/fuzz.mk [srctree=<dir>] [objtree=<dir>] fuzz
 #
 # The targets are built with clang, -fsanitize=fuzzer,address,undefined
 # (any UBSan finding aborts), from the objects of usr/gen_init_cpio except
-# the one with main(), into $(objtree)/fuzz/.  Each runs for FUZZ_SECONDS
+# the one with main(), and the files of tests/fuzz/ named in <target>-objs
+# below, into $(objtree)/fuzz/.  Each runs for FUZZ_SECONDS
 # on $(objtree)/fuzz/corpus/<target>/, a working corpus that keeps what
 # libFuzzer finds between runs, plus the seeds of tests/fuzz/corpus/<target>/
 # and the inputs of tests/fuzz/regress/<target>/ that once found bugs
@@ -25,6 +28,11 @@
 # Messages of the code under test are thrown away; FUZZ_DIAG=1 in the
 # environment shows them when replaying one input:
 #   FUZZ_DIAG=1 $(objtree)/fuzz/<target> <input>
+# A target's own message, the broken promise, precedes libFuzzer's report
+# ("<target>: ...").  extract_fuzz unpacks images into a sandbox in
+# /dev/shm (EXTRACT_FUZZ_DIR), as real root when run as root, else as root
+# of a user namespace (EXTRACT_FUZZ_USERNS=0/1), and calls a hang what
+# lasts EXTRACT_FUZZ_HANG (5) seconds; see tests/fuzz/extract_fuzz.c.
 # make clean (fuzz-clean) removes $(objtree)/fuzz/, working corpus and all.
 
 fuzz_mk := $(lastword $(MAKEFILE_LIST))

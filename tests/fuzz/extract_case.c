@@ -201,7 +201,7 @@ static void record_header(const uint8_t *r, size_t idx, uint8_t flags,
 	static const unsigned int owners[4] = { 0, 0, 1000, 65534 };
 	unsigned int kind = r[0] % 8, dev = r[4] & 3;
 
-	h->ino = r[3] & 3 ? 9 + (r[3] & 3) / 3 : 1000 + (unsigned int)idx;
+	h->ino = r[3] & 3 ? 9u + (r[3] & 3u) / 3 : 1000u + (unsigned int)idx;
 	h->devmajor = 3;
 	h->devminor = (r[3] >> 2 & 3) == 3 ? 2 : 1;
 	h->mode = kind_type[kind] | xc_modes[r[2] % 16];

@@ -65,6 +65,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -116,14 +117,46 @@ static void start_watchdog(void)
 	hang_after.it_value.tv_sec = env && atoi(env) > 0 ? atoi(env) : 5;
 }
 
-static void write_file(const char *path, const char *text)
+static int write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t len = (ssize_t)strlen(text);
+	int rc = fd < 0 || write(fd, text, (size_t)len) != len ? -1 : 0;
 
-	if (fd < 0 || write(fd, text, (size_t)len) != len)
-		fail("cannot set up the user namespace", path);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* Move into a new user namespace where @uid and @gid are 0. */
+static int enter_userns(uid_t uid, gid_t gid)
+{
+	char map[64];
+
+	if (unshare(CLONE_NEWUSER) ||
+	    write_file("/proc/self/setgroups", "deny"))
+		return -1;
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)uid);
+	if (write_file("/proc/self/uid_map", map))
+		return -1;
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)gid);
+	return write_file("/proc/self/gid_map", map);
+}
+
+/*
+ * Whether that works, tried in a child first: where unshare() succeeds
+ * but the maps cannot be written (as under some AppArmor policies), the
+ * process would be stuck in a namespace where it is nobody.
+ */
+static bool userns_works(uid_t uid, gid_t gid)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0)
+		_exit(enter_userns(uid, gid) ? 1 : 0);
+	return pid > 0 && waitpid(pid, &status, 0) == pid &&
+	       WIFEXITED(status) && !WEXITSTATUS(status);
 }
 
 /* See the top of the file: a user namespace where the user is root. */
@@ -133,20 +166,16 @@ static const char *choose_user(void)
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
 	static char how[96];
-	char map[64];
 
 	if (env ? *env != '1' : uid == 0)
 		return uid ? "as an ordinary user" : "as real root";
-	if (unshare(CLONE_NEWUSER)) {
+	if (!userns_works(uid, gid)) {
 		if (env)
-			fail("cannot make a user namespace", strerror(errno));
-		return "as an ordinary user (no user namespace)";
+			fail("cannot make a user namespace", NULL);
+		return "as an ordinary user (no user namespace to be had)";
 	}
-	write_file("/proc/self/setgroups", "deny");
-	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)uid);
-	write_file("/proc/self/uid_map", map);
-	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)gid);
-	write_file("/proc/self/gid_map", map);
+	if (enter_userns(uid, gid))
+		fail("cannot set up the user namespace", strerror(errno));
 	snprintf(how, sizeof(how), "as root of a user namespace (uid %u outside)",
 		 (unsigned int)uid);
 	return how;

@@ -14,6 +14,16 @@
 # runs to its end).  Whatever the input, the program must end with exit
 # status 0 or 1 (--diff: 0, 1 or 2, its "trouble"): never a signal, never
 # the usage status 2, never a hang, and never a sanitizer report.
+#
+# extract_fuzz's inputs are decoded by tests/fuzz/extract_replay.c (built
+# here with cc; the fuzzer's own decoder and oracle, tests/fuzz/
+# extract_case.c) into an image, which --extract unpacks into <sandbox>/t
+# next to the sentinels, once as the caller and once as root of a user
+# namespace (unshare --map-root-user: owners applied, device nodes tried).
+# Besides the above, nothing outside <sandbox>/t may change (type, mode,
+# owner, links, size, inode, mtime, ctime, data of every file; <sandbox>/t
+# itself keeps its type, mode, owner and inode), and what is in
+# <sandbox>/t must have the name and type of one of the image's entries.
 
 . "${SRCTREE:-.}/tests/lib.sh"
 
@@ -88,7 +98,69 @@ while IFS= read -r f; do
 	n_lists=$((n_lists + 1))
 done < <(inputs spec_fuzz)
 
+# extract_fuzz: the image an input decodes to, unpacked by the program.
+XR=$T/extract_replay
+# shellcheck disable=SC2086
+${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O1 -Wall -o "$XR" \
+	"$fuzz/extract_replay.c" "$fuzz/extract_case.c"
+ok $? "compile tests/fuzz/extract_replay.c"
+# A dozen tiny entries take milliseconds; this long is a hang.
+xlimit=15
+
+# extract DESC INPUT [WRAPPER...]: one test point, the input extracted by
+# WRAPPER... "$GEN" --extract into a fresh sandbox, judged as above.
+extract() {
+	local desc=$1 input=$2 sb=$T/sandbox status why=
+	shift 2
+	"$XR" remove "$sb" && mkdir "$sb" && "$XR" setup "$sb" &&
+		"$XR" image "$input" "$sb" "$T/img" &&
+		"$XR" snap "$sb" > "$T/before" || { ok 1 "$desc: setup"; return; }
+	timeout -k 5 "$xlimit" "$@" "$GEN" --extract "$sb/t" "$T/img" \
+		> "$T/out" 2> "$T/err" < /dev/null
+	status=$?
+	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+		why="hung (killed after $xlimit s)"
+	elif sanitizer_report "$T/err"; then
+		why="a sanitizer report (exit status $status)"
+	elif [ "$status" -gt 1 ]; then
+		why="exit status $status"
+	elif ! "$XR" snap "$sb" > "$T/after"; then
+		why="no snapshot after"
+	elif ! "$XR" compare "$T/before" "$T/after" > "$T/why" ||
+	     ! "$XR" types "$input" "$sb" > "$T/why"; then
+		why=$(cat "$T/why")
+	fi
+	if [ -n "$why" ]; then
+		ok 1 "$desc: $why"
+		[ -s "$T/err" ] && diag "$(tail -n 5 "$T/err")"
+	else
+		ok 0 "$desc: exit $status"
+	fi
+	"$XR" remove "$sb"
+}
+
+if unshare --map-root-user true 2> /dev/null; then
+	userns=1
+elif [ "${CI:-}" = true ]; then
+	userns=0
+	ok 1 "unshare --map-root-user: under CI, no user namespace is a failure"
+else
+	userns=0
+	echo "ok $((_tap_n += 1)) # SKIP no user namespaces: the extractions as root of one"
+fi
+
+n_extract=0
+while IFS= read -r f; do
+	rel=${f#"$fuzz"/}
+	extract "--extract $rel" "$f"
+	[ "$userns" = 1 ] && extract "--extract $rel, root of a user namespace" \
+		"$f" unshare --map-root-user
+	n_extract=$((n_extract + 1))
+done < <(inputs extract_fuzz)
+
 # An empty corpus would make this test pass without testing anything.
+[ "$n_extract" -gt 0 ]
+ok $? "extract inputs replayed: $n_extract"
 [ "$n_images" -gt 0 ]
 ok $? "images replayed: $n_images"
 [ "$n_lists" -gt 0 ]

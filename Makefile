@@ -231,8 +231,8 @@ clean-boot:
 # Unit tests of the primitives, run by tests/unit.t.
 include $(srctree)/tests/unit/unit.mk
 
-# make fuzz [FUZZ_SECONDS=60]: libFuzzer targets for the spec parser and
-# the archive reader (clang); see tests/fuzz/fuzz.mk.
+# make fuzz [FUZZ_SECONDS=60]: libFuzzer targets for the spec parser, the
+# image reader and extraction (clang); see tests/fuzz/fuzz.mk.
 include $(srctree)/tests/fuzz/fuzz.mk
 
 # make kernel-install KDIR=<kernel tree>: build the kernel's gen_init_cpio

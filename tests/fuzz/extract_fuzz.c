@@ -53,6 +53,9 @@
  * disk, else $TMPDIR, else /tmp.  Messages of the
  * code under test go to /dev/null unless FUZZ_DIAG is set.
  */
+/* unshare(), memfd_create(): Linux, beyond POSIX. */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -69,7 +72,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "extract.h"
+#include "inspect/extract.h"
 #include "extract_case.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

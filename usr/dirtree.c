@@ -689,6 +689,9 @@ static int make_entries(struct walk *w, const size_t *order,
 			rc = -1;
 		if (!entry_list_add(out, r->rel, n, 0))
 			rc = -1;
+		/* The record's path is not needed again: the entry has a copy. */
+		free(r->rel);
+		r->rel = NULL;
 		node_put(n);
 	}
 	free(links.v);

@@ -36,7 +36,7 @@ struct image_slot {
 struct image {
 	struct entry_list entries;
 	struct image_slot *slot;
-	size_t cap;		/* a power of two, or 0 */
+	size_t cap;		/* the number of slots; 0 before the first */
 };
 
 #define IMAGE_INIT { ENTRY_LIST_INIT, NULL, 0 }

@@ -37,7 +37,7 @@ struct writer {
 static int report_write_error(struct writer *w, const struct entry *e, int rc)
 {
 	/* A compressor's failure is not the fault of the entry at hand. */
-	diag_error(w->d, rc == -ECHILD ? NULL : &e->loc, "cannot write %s: %s",
+	diag_error(w->d, rc == -ECHILD ? NULL : ENTRY_LOC(e), "cannot write %s: %s",
 		   sink_name(w->out), sink_error(w->out, rc));
 	return -1;
 }
@@ -118,14 +118,13 @@ static int sum_data(int fd, uint64_t offset, uint64_t size, uint32_t *sum)
  */
 static int open_path(struct writer *w, const struct entry *e)
 {
-	const struct node *n = e->node;
 	const char *name;
-	int at = dircache_at(&w->files.dirs, n->fd, n->at_path, &name);
+	int at = file_checks_at(&w->files, e->node, &name);
 	int fd = openat(at, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
-		diag_error(w->d, &e->loc, "cannot open '%s': %s", n->path,
-			   strerror(errno));
+		diag_error(w->d, ENTRY_LOC(e), "cannot open '%s': %s",
+			   node_path(e->node), strerror(errno));
 	return fd;
 }
 
@@ -141,16 +140,16 @@ static int open_unchanged(struct writer *w, const struct entry *e)
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_dev != n->dev ||
-	    st.st_ino != n->ino) {
-		diag_error(w->d, &e->loc, "'%s' was replaced while being archived",
-			   n->path);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    (uint32_t)st.st_dev != n->dev || st.st_ino != n->ino) {
+		diag_error(w->d, ENTRY_LOC(e),
+			   "'%s' was replaced while being archived", node_path(n));
 		goto fail;
 	}
 	if ((uint64_t)st.st_size != n->size) {
-		diag_error(w->d, &e->loc,
+		diag_error(w->d, ENTRY_LOC(e),
 			   "'%s' changed size while being archived (%llu bytes, now %llu)",
-			   n->path, (unsigned long long)n->size,
+			   node_path(n), (unsigned long long)n->size,
 			   (unsigned long long)st.st_size);
 		goto fail;
 	}
@@ -174,8 +173,8 @@ static uint32_t wanted_align(struct writer *w, const struct entry *e,
 
 	if (size <= align)
 		align = 0;
-	if (e->node->data_align > align)
-		align = e->node->data_align;	/* early microcode */
+	if (node_data_align(e->node) > align)
+		align = node_data_align(e->node);	/* early microcode */
 	return align;
 }
 
@@ -202,11 +201,12 @@ static int put_filler(struct writer *w, uint32_t fill)
 		.uid = n->uid,
 		.gid = n->gid,
 		.nlink = 2,
-		.mtime = n->archive_mtime,
+		.mtime = node_archive_mtime(n, w->opts),
 	};
-	uint32_t len = (uint32_t)strlen(dir->name) + 1;
+	const char *name = entry_name(dir);
+	uint32_t len = (uint32_t)strlen(name) + 1;
 
-	return put_header_name(w, &h, dir->name, fill - CPIO_HDR_LEN - len);
+	return put_header_name(w, &h, name, fill - CPIO_HDR_LEN - len);
 }
 
 #define MAX_FILLERS 64
@@ -223,7 +223,7 @@ static int plan_fillers(const struct writer *w, uint64_t offset,
 			uint32_t namesize, uint32_t align, uint32_t fill[])
 {
 	uint32_t room = CPIO_PATH_MAX - namesize;
-	uint32_t min = CPIO_HDR_LEN + (uint32_t)strlen(w->last_dir->name) + 1;
+	uint32_t min = CPIO_HDR_LEN + (uint32_t)strlen(entry_name(w->last_dir)) + 1;
 	uint32_t pad = cpio_pad(offset + CPIO_HDR_LEN + namesize, align);
 	int n = 0;
 
@@ -249,7 +249,7 @@ static int align_pad(struct writer *w, const struct entry *e, uint64_t size,
 		     uint32_t *pad)
 {
 	uint32_t align = wanted_align(w, e, size);
-	uint32_t namesize = (uint32_t)strlen(e->name) + 1;
+	uint32_t namesize = (uint32_t)strlen(entry_name(e)) + 1;
 	uint32_t fill[MAX_FILLERS];
 	int i, n, rc;
 
@@ -262,9 +262,9 @@ static int align_pad(struct writer *w, const struct entry *e, uint64_t size,
 	n = w->last_dir ? plan_fillers(w, w->out->offset, namesize, align, fill) : -1;
 	if (n < 0) {
 		if (w->dry)
-			diag_warn(w->d, &e->loc,
+			diag_warn(w->d, ENTRY_LOC(e),
 				  "data of '%s' not aligned to %u: the name field would exceed %u bytes",
-				  e->name, align, CPIO_PATH_MAX);
+				  entry_name(e), align, CPIO_PATH_MAX);
 		*pad = 0;
 		return 0;
 	}
@@ -298,9 +298,9 @@ static void report_shrank(struct writer *w, const struct entry *e, int fd,
 {
 	const struct node *n = e->node;
 
-	diag_error(w->d, &e->loc,
+	diag_error(w->d, ENTRY_LOC(e),
 		   "'%s' shrank while being archived (%llu bytes, now %llu)",
-		   n->data == DATA_FD ? e->name : n->path,
+		   n->data == DATA_FD ? entry_name(e) : node_path(n),
 		   (unsigned long long)n->size,
 		   (unsigned long long)size_now(fd, offset, got));
 }
@@ -331,9 +331,9 @@ static int copy_data(struct writer *w, const struct entry *e, int fd)
 		return -1;
 	}
 	if (n->data == DATA_PATH && read(fd, &probe, 1) != 0) {
-		diag_error(w->d, &e->loc,
+		diag_error(w->d, ENTRY_LOC(e),
 			   "'%s' has more data than its size of %llu bytes (it grew while being archived, or is not a plain file)",
-			   n->path, (unsigned long long)n->size);
+			   node_path(n), (unsigned long long)n->size);
 		return -1;
 	}
 	return 0;
@@ -352,7 +352,7 @@ static int data_fd(struct writer *w, const struct entry *e, int opened)
 	if (w->dry)
 		return -1;
 	if (n->data == DATA_FD)
-		return n->fd;
+		return node_fd(n);
 	return open_unchanged(w, e);
 }
 
@@ -392,12 +392,12 @@ static int read_small(struct writer *w, const struct entry *e,
 		return 0;
 	}
 	if (got > n->size)
-		diag_error(w->d, &e->loc,
+		diag_error(w->d, ENTRY_LOC(e),
 			   "'%s' has more data than its size of %llu bytes (it grew while being archived, or is not a plain file)",
-			   n->path, (unsigned long long)n->size);
+			   node_path(n), (unsigned long long)n->size);
 	else if (err)
-		diag_error(w->d, &e->loc, "cannot read '%s': %s", n->path,
-			   strerror(err));
+		diag_error(w->d, ENTRY_LOC(e), "cannot read '%s': %s",
+			   node_path(n), strerror(err));
 	else
 		report_shrank(w, e, fd, 0, got);
 	close(fd);
@@ -406,7 +406,7 @@ static int read_small(struct writer *w, const struct entry *e,
 
 static bool is_small(const struct writer *w, const struct node *n)
 {
-	return n->data == DATA_PATH && n->size <= SMALL_FILE && !n->data_align &&
+	return n->data == DATA_PATH && n->size <= SMALL_FILE &&
 	       !(w->opts->data_align && n->size > w->opts->data_align);
 }
 
@@ -419,7 +419,8 @@ static int write_small_file(struct writer *w, const struct entry *e,
 			    struct cpio_header *h, int fd)
 {
 	const struct node *n = e->node;
-	size_t namelen = strlen(e->name) + 1, head = CPIO_HDR_LEN + namelen;
+	const char *name = entry_name(e);
+	size_t namelen = strlen(name) + 1, head = CPIO_HDR_LEN + namelen;
 	size_t pad = cpio_pad(w->out->offset + head, 4);
 	unsigned char *p, *data;
 	uint64_t i;
@@ -429,7 +430,7 @@ static int write_small_file(struct writer *w, const struct entry *e,
 	if (w->dry) {
 		if (fd >= 0)
 			close(fd);
-		rc = put_header_name(w, h, e->name, 0);
+		rc = put_header_name(w, h, name, 0);
 		return rc ? rc : sink_zeros(w->out, n->size +
 					    cpio_pad(n->size + w->out->offset, 4));
 	}
@@ -447,7 +448,7 @@ static int write_small_file(struct writer *w, const struct entry *e,
 			h->check += data[i];
 	fill_header(h, namelen, 0);
 	cpio_encode_header((char *)p, w->opts->format, h);
-	memcpy(p + CPIO_HDR_LEN, e->name, namelen);
+	memcpy(p + CPIO_HDR_LEN, name, namelen);
 	memset(p + head, 0, pad);
 	sink_advance(w->out, head + pad + n->size);
 	rc = sink_zeros(w->out, cpio_pad(w->out->offset, 4));
@@ -470,7 +471,7 @@ static int write_file(struct writer *w, struct entry_list *l, size_t i,
 		.uid = n->uid,
 		.gid = n->gid,
 		.nlink = n->refs,
-		.mtime = n->archive_mtime,
+		.mtime = node_archive_mtime(n, w->opts),
 	};
 	int fd = -1, rc = -1;
 	uint32_t pad;
@@ -492,8 +493,8 @@ static int write_file(struct writer *w, struct entry_list *l, size_t i,
 			report_shrank(w, e, fd, n->data == DATA_FD ? n->offset : 0,
 				      0);
 		else if (rc)
-			diag_error(w->d, &e->loc, "cannot read '%s': %s",
-				   n->data == DATA_FD ? e->name : n->path,
+			diag_error(w->d, ENTRY_LOC(e), "cannot read '%s': %s",
+				   n->data == DATA_FD ? entry_name(e) : node_path(n),
 				   strerror(-rc));
 		if (rc)
 			goto out;
@@ -501,7 +502,7 @@ static int write_file(struct writer *w, struct entry_list *l, size_t i,
 	pad = 0;
 	if (carrier && align_pad(w, e, n->size, &pad))
 		goto out;
-	rc = put_header_name(w, &h, e->name, pad);
+	rc = put_header_name(w, &h, entry_name(e), pad);
 	if (rc) {
 		rc = report_write_error(w, e, rc);
 		goto out;
@@ -520,20 +521,21 @@ out:
 static int write_slink(struct writer *w, const struct entry *e)
 {
 	const struct node *n = e->node;
-	size_t len = strlen(n->target) + 1;
+	const char *target = node_target(n);
+	size_t len = strlen(target) + 1;
 	struct cpio_header h = {
 		.ino = n->archive_ino,
 		.mode = n->mode,
 		.uid = n->uid,
 		.gid = n->gid,
 		.nlink = 1,
-		.mtime = n->archive_mtime,
+		.mtime = node_archive_mtime(n, w->opts),
 		.filesize = (uint32_t)len,
 	};
-	int rc = put_header_name(w, &h, e->name, 0);
+	int rc = put_header_name(w, &h, entry_name(e), 0);
 
 	if (!rc)
-		rc = sink_write(w->out, n->target, len);
+		rc = sink_write(w->out, target, len);
 	if (!rc)
 		rc = sink_zeros(w->out, cpio_pad(w->out->offset, 4));
 	return rc ? report_write_error(w, e, rc) : 0;
@@ -549,11 +551,11 @@ static int write_node(struct writer *w, const struct entry *e)
 		.uid = n->uid,
 		.gid = n->gid,
 		.nlink = n->type == ENTRY_NOD ? 1 : 2,
-		.mtime = n->archive_mtime,
-		.rdevmajor = n->rmajor,
-		.rdevminor = n->rminor,
+		.mtime = node_archive_mtime(n, w->opts),
+		.rdevmajor = n->type == ENTRY_NOD ? n->rmajor : 0,
+		.rdevminor = n->type == ENTRY_NOD ? n->rminor : 0,
 	};
-	int rc = put_header_name(w, &h, e->name, 0);
+	int rc = put_header_name(w, &h, entry_name(e), 0);
 
 	return rc ? report_write_error(w, e, rc) : 0;
 }
@@ -604,7 +606,7 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 		 */
 		if (i + PREFETCH_AHEAD < l->len) {
 			__builtin_prefetch(l->v[i + PREFETCH_AHEAD].node);
-			__builtin_prefetch(l->v[i + PREFETCH_AHEAD].name);
+			__builtin_prefetch(entry_name(&l->v[i + PREFETCH_AHEAD]));
 		}
 
 		switch (n->type) {
@@ -630,7 +632,7 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 				w.last_dir = &l->v[i];
 		}
 		if (!rc && !dry && opts->progress)
-			progress_entry(opts->progress, l->v[i].name,
+			progress_entry(opts->progress, entry_name(&l->v[i]),
 				       out->out_offset + out->len + out->gap);
 	}
 	file_checks_release(&w.files);

@@ -30,8 +30,9 @@ enum mtime_files {
 
 /*
  * The mtime of an entry: files (and, from directories and archives, every
- * entry) have their own, the rest get mtime_base.  check_mtimes() applies
- * this to each node before the writer runs.
+ * entry) have their own, the rest get mtime_base.  node_archive_mtime()
+ * applies this to a node as the writer runs; check_mtimes() warned before
+ * where it clips.
  */
 struct archive_opts {
 	struct progress *progress;	/* -v and the progress line, or NULL */

@@ -18,30 +18,31 @@
 bool check_name(const struct entry *e, char path[CPIO_PATH_MAX],
 		struct diag *d)
 {
-	size_t len = strlen(e->name);
+	const char *name = entry_name(e);
+	size_t len = strlen(name);
 	int dotdot;
 	bool root;
 
 	if (!len) {
-		diag_error(d, &e->loc,
+		diag_error(d, ENTRY_LOC(e),
 			   "name '/' is the root directory, which always exists; it cannot be an entry");
 		return false;
 	}
 	if (len + 1 > CPIO_PATH_MAX) {
-		diag_error(d, &e->loc,
+		diag_error(d, ENTRY_LOC(e),
 			   "name is %zu bytes long; the kernel accepts at most %u",
 			   len, CPIO_PATH_MAX - 1);
 		return false;
 	}
-	root = !path_normalize_into(e->name, path, &dotdot);
+	root = !path_normalize_into(name, path, &dotdot);
 	if (dotdot) {
-		diag_error(d, &e->loc, "name '%s' has a '..' component", e->name);
+		diag_error(d, ENTRY_LOC(e), "name '%s' has a '..' component", name);
 		return false;
 	}
 	if (root) {
-		diag_error(d, &e->loc,
+		diag_error(d, ENTRY_LOC(e),
 			   "name '%s' is the root directory, which always exists; it cannot be an entry",
-			   e->name);
+			   name);
 		return false;
 	}
 	return true;
@@ -72,35 +73,36 @@ static const char *file_type_name(mode_t mode)
 static int check_location(struct node *n, const struct srcloc *loc,
 			  struct file_checks *c, struct diag *d)
 {
-	const char *name;
-	int at = dircache_at(&c->dirs, AT_FDCWD, n->path, &name);
+	const char *path = node_path(n), *name;
+	int at = file_checks_at(c, n, &name);
 	struct stat st;
+
 
 	n->check = NODE_BAD;
 	if (fstatat(at, name, &st, 0)) {
-		diag_error(d, loc, "cannot use '%s': %s", n->path, strerror(errno));
+		diag_error(d, loc, "cannot use '%s': %s", path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		diag_error(d, loc, "'%s' is a %s, not a regular file", n->path,
+		diag_error(d, loc, "'%s' is a %s, not a regular file", path,
 			   file_type_name(st.st_mode));
 		return -1;
 	}
 	if ((uint64_t)st.st_size > CPIO_FIELD_MAX) {
 		diag_error(d, loc,
 			   "'%s' is %llu bytes; newc cannot hold files of 4 GiB or more",
-			   n->path, (unsigned long long)st.st_size);
+			   path, (unsigned long long)st.st_size);
 		return -1;
 	}
 	if (!c->as_root && faccessat(at, name, R_OK, AT_EACCESS)) {
-		diag_error(d, loc, "cannot read '%s': %s", n->path,
+		diag_error(d, loc, "cannot read '%s': %s", path,
 			   strerror(errno));
 		return -1;
 	}
-	n->size = (uint64_t)st.st_size;
+	n->size = (uint32_t)st.st_size;
 	n->has_mtime = true;
 	n->mtime = st.st_mtime;
-	n->dev = st.st_dev;
+	n->dev = (uint32_t)st.st_dev;
 	n->ino = st.st_ino;
 	n->check = NODE_CHECKED;
 	return 0;
@@ -115,6 +117,15 @@ void file_checks_init(struct file_checks *c)
 void file_checks_release(struct file_checks *c)
 {
 	dircache_release(&c->dirs);
+}
+
+int file_checks_at(struct file_checks *c, const struct node *n,
+		   const char **name)
+{
+	int fd;
+	const char *at_path = node_open_at(n, &fd);
+
+	return dircache_at(&c->dirs, fd, at_path, name);
 }
 
 void check_list_nodes(struct entry_list *l, bool files_late, struct diag *d)
@@ -132,16 +143,17 @@ void check_list_nodes(struct entry_list *l, bool files_late, struct diag *d)
 		if (n == prev)
 			continue;
 		prev = n;
-		if (n->type == ENTRY_SLINK && strlen(n->target) + 1 > CPIO_PATH_MAX)
-			diag_error(d, &l->v[i].loc,
+		if (n->type == ENTRY_SLINK &&
+		    strlen(node_target(n)) + 1 > CPIO_PATH_MAX)
+			diag_error(d, ENTRY_LOC(&l->v[i]),
 				   "symlink target is %zu bytes long; the kernel accepts at most %u",
-				   strlen(n->target), CPIO_PATH_MAX - 1);
+				   strlen(node_target(n)), CPIO_PATH_MAX - 1);
 		if (n->type != ENTRY_FILE || n->data != DATA_PATH)
 			continue;
 		if (files_late)
 			n->check = NODE_UNCHECKED;
 		else
-			check_location(n, &l->v[i].loc, &c, d);
+			check_location(n, ENTRY_LOC(&l->v[i]), &c, d);
 	}
 	file_checks_release(&c);
 }
@@ -153,7 +165,7 @@ static const struct entry *defined_before(const struct member *m, size_t i,
 	size_t j = i + 1;
 
 	while (j--) {
-		long k = pathmap_get(&m[j].img.paths, path);
+		long k = image_find(&m[j].img, path);
 
 		if (k >= 0 && (j < i || (size_t)k < before))
 			return &m[j].img.entries.v[k];
@@ -165,24 +177,28 @@ static const struct entry *defined_before(const struct member *m, size_t i,
 static void check_parent(const struct entry *e, const struct entry *p,
 			 const char *parent, struct diag *d)
 {
+	const char *name = entry_name(e);
+	struct srcloc at;
+
 	if (!p) {
-		diag_warn(d, &e->loc,
+		diag_warn(d, ENTRY_LOC(e),
 			  "parent directory '%s' of '%s' is not defined earlier; the kernel will drop '%s' at boot",
-			  parent, e->name, e->name);
+			  parent, name, name);
 		return;
 	}
 	if (p->node->type == ENTRY_DIR || p->node->type == ENTRY_SLINK)
 		return;
-	if (p->loc.line)
-		diag_warn(d, &e->loc,
+	entry_loc(p, &at);
+	if (at.line)
+		diag_warn(d, ENTRY_LOC(e),
 			  "parent '%s' of '%s' is a %s (line %u), not a directory; the kernel will drop '%s' at boot",
-			  parent, e->name, entry_type_name(p->node->type),
-			  p->loc.line, e->name);
+			  parent, name, entry_type_name(p->node->type),
+			  at.line, name);
 	else
-		diag_warn(d, &e->loc,
+		diag_warn(d, ENTRY_LOC(e),
 			  "parent '%s' of '%s' is a %s (from %s), not a directory; the kernel will drop '%s' at boot",
-			  parent, e->name, entry_type_name(p->node->type),
-			  p->loc.file, e->name);
+			  parent, name, entry_type_name(p->node->type),
+			  at.file, name);
 }
 
 void check_parents(const struct member *m, size_t i, struct diag *d)
@@ -195,12 +211,8 @@ void check_parents(const struct member *m, size_t i, struct diag *d)
 
 	for (k = 0; k < l->len; k++) {
 		const struct entry *p;
-		int dotdot;
 
-		if (l->v[k].normal)
-			strcpy(path, l->v[k].name);
-		else
-			path_normalize_into(l->v[k].name, path, &dotdot);
+		strcpy(path, entry_path(&l->v[k]));
 		if (!path_cut_to_parent(path))
 			continue;
 		if (found && !strcmp(path, prev)) {
@@ -215,7 +227,10 @@ void check_parents(const struct member *m, size_t i, struct diag *d)
 	}
 }
 
-/* A node's own mtime as newc can hold it: clipped to 0..2^32-1. */
+/*
+ * A node's own mtime as newc can hold it: clipped to 0..2^32-1, and with
+ * @d, a warning at @e where it is.
+ */
 static uint32_t own_mtime(const struct node *n, const struct entry *e,
 			  const struct archive_opts *o, struct diag *d)
 {
@@ -224,26 +239,33 @@ static uint32_t own_mtime(const struct node *n, const struct entry *e,
 	if (o->mtime_files == MTIME_FILES_CLAMPED && t > (int64_t)o->mtime_base)
 		return o->mtime_base;
 	if (t < 0) {
-		diag_warn(d, &e->loc, "mtime of '%s' is before 1970; stored as 0",
-			  e->name);
+		if (d)
+			diag_warn(d, ENTRY_LOC(e),
+				  "mtime of '%s' is before 1970; stored as 0",
+				  entry_name(e));
 		return 0;
 	}
 	if (t > (int64_t)CPIO_FIELD_MAX) {
-		diag_warn(d, &e->loc,
-			  "mtime of '%s' is after 2106; stored as 4294967295",
-			  e->name);
+		if (d)
+			diag_warn(d, ENTRY_LOC(e),
+				  "mtime of '%s' is after 2106; stored as 4294967295",
+				  entry_name(e));
 		return CPIO_FIELD_MAX;
 	}
 	return (uint32_t)t;
 }
 
-static void decide_mtime(struct node *n, const struct entry *e,
-			 const struct archive_opts *o, struct diag *d)
+static uint32_t archive_mtime(const struct node *n, const struct entry *e,
+			      const struct archive_opts *o, struct diag *d)
 {
 	if (o->mtime_files == MTIME_FILES_BASE || !n->has_mtime)
-		n->archive_mtime = o->mtime_base;
-	else
-		n->archive_mtime = own_mtime(n, e, o, d);
+		return o->mtime_base;
+	return own_mtime(n, e, o, d);
+}
+
+uint32_t node_archive_mtime(const struct node *n, const struct archive_opts *o)
+{
+	return archive_mtime(n, NULL, o, NULL);
 }
 
 void check_mtimes(struct entry_list *l, const struct archive_opts *o,
@@ -251,19 +273,19 @@ void check_mtimes(struct entry_list *l, const struct archive_opts *o,
 {
 	size_t i;
 
-	/* A file the writer checks gets its mtime then. */
+	/* A file the writer checks is warned about then. */
 	for (i = 0; i < l->len; i++)
 		if (l->v[i].node->check == NODE_CHECKED)
-			decide_mtime(l->v[i].node, &l->v[i], o, d);
+			archive_mtime(l->v[i].node, &l->v[i], o, d);
 }
 
 int check_location_late(struct node *n, const struct entry *e,
 			const struct archive_opts *o, struct file_checks *c,
 			struct diag *d)
 {
-	if (check_location(n, &e->loc, c, d))
+	if (check_location(n, ENTRY_LOC(e), c, d))
 		return -1;
-	decide_mtime(n, e, o, d);
+	archive_mtime(n, e, o, d);
 	return 0;
 }
 
@@ -272,8 +294,11 @@ static int record_opened(struct node *n, int fd, struct diag *d)
 {
 	struct stat st;
 
+	const struct idmap *ids = source_get(n->source)->ids;
+	const char *path = node_path(n);
+
 	if (fstat(fd, &st)) {
-		dirtree_error(d, n->path, "cannot stat: %s", strerror(errno));
+		dirtree_error(d, path, "cannot stat: %s", strerror(errno));
 		return -1;
 	}
 	/*
@@ -281,22 +306,22 @@ static int record_opened(struct node *n, int fd, struct diag *d)
 	 * one: stat() would have gone to it too), another type is not.
 	 */
 	if (!S_ISREG(st.st_mode)) {
-		dirtree_error(d, n->path, "was replaced while being archived");
+		dirtree_error(d, path, "was replaced while being archived");
 		return -1;
 	}
 	if ((uint64_t)st.st_size > CPIO_FIELD_MAX) {
-		dirtree_error(d, n->path,
+		dirtree_error(d, path,
 			   "%llu bytes: newc cannot hold files of 4 GiB or more",
 			   (unsigned long long)st.st_size);
 		return -1;
 	}
 	n->mode = st.st_mode & (S_IFMT | 07777);
-	n->uid = idmap_uid(n->ids, st.st_uid);
-	n->gid = idmap_gid(n->ids, st.st_gid);
-	n->size = (uint64_t)st.st_size;
+	n->uid = idmap_uid(ids, st.st_uid);
+	n->gid = idmap_gid(ids, st.st_gid);
+	n->size = (uint32_t)st.st_size;
 	n->has_mtime = true;
 	n->mtime = st.st_mtime;
-	n->dev = st.st_dev;
+	n->dev = (uint32_t)st.st_dev;
 	n->ino = st.st_ino;
 	return 0;
 }
@@ -306,7 +331,7 @@ int open_unstated_late(struct node *n, const struct entry *e,
 		       struct diag *d)
 {
 	const char *name;
-	int at = dircache_at(&c->dirs, n->fd, n->at_path, &name);
+	int at = file_checks_at(c, n, &name);
 	/* Never through a symlink, never hanging on a FIFO: it was a file. */
 	int fd = openat(at, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 			O_NOCTTY | O_CLOEXEC);
@@ -314,9 +339,11 @@ int open_unstated_late(struct node *n, const struct entry *e,
 	n->check = NODE_BAD;
 	if (fd < 0) {
 		if (errno == ELOOP)
-			dirtree_error(d, n->path, "was replaced while being archived");
+			dirtree_error(d, node_path(n),
+				      "was replaced while being archived");
 		else
-			dirtree_error(d, n->path, "cannot read: %s", strerror(errno));
+			dirtree_error(d, node_path(n), "cannot read: %s",
+				      strerror(errno));
 		return -1;
 	}
 	if (record_opened(n, fd, d)) {
@@ -324,6 +351,6 @@ int open_unstated_late(struct node *n, const struct entry *e,
 		return -1;
 	}
 	n->check = NODE_CHECKED;
-	decide_mtime(n, e, o, d);
+	archive_mtime(n, e, o, d);
 	return fd;
 }

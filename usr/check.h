@@ -17,8 +17,8 @@
  *    warnings: an entry whose parent directory is not defined earlier in
  *    its member or in an earlier member (the kernel unpacks them in order
  *    into one root), or is something other than a directory or symlink.
- *  - check_mtimes(): decide every node's mtime (see archive_opts), warning
- *    where a file's own mtime does not fit newc.
+ *  - check_mtimes(): warn where a file's own mtime does not fit newc (and
+ *    node_archive_mtime() clips it).
  */
 
 #include <stdbool.h>
@@ -43,6 +43,13 @@ struct file_checks {
 void file_checks_init(struct file_checks *c);
 void file_checks_release(struct file_checks *c);
 
+/*
+ * The directory to open @n's file from (kept open in @c), and into
+ * *@name the file's name there (see dircache_at()).
+ */
+int file_checks_at(struct file_checks *c, const struct node *n,
+		   const char **name);
+
 /* On success, @path holds the name's normal form (see pathmap.h). */
 bool check_name(const struct entry *e, char path[CPIO_PATH_MAX],
 		struct diag *d);
@@ -53,11 +60,14 @@ void check_parents(const struct member *m, size_t i, struct diag *d);
 void check_mtimes(struct entry_list *l, const struct archive_opts *o,
 		  struct diag *d);
 
+/* The mtime that goes into the archive for @n (see archive_opts). */
+uint32_t node_archive_mtime(const struct node *n, const struct archive_opts *o);
+
 /*
  * The writer's check of a file left unchecked (NODE_UNCHECKED), just
  * before it opens the file, when the output is a temporary file that any
- * failure throws away: the same check and messages, and the file's mtime
- * decided as check_mtimes() would.  A separate pass stat()s tens of
+ * failure throws away: the same check and messages, the mtime warnings
+ * of check_mtimes() included.  A separate pass stat()s tens of
  * thousands of files and the writer then opens each one from a cold
  * cache; back to back, the open finds what the stat() just looked up.
  */
@@ -70,7 +80,7 @@ int check_location_late(struct node *n, const struct entry *e,
  * (NODE_UNSTATED) and check it as the walk would have, from the open
  * file: a regular file (it was when the walk saw it) under 4 GiB;
  * then record mode, owner (under the source's -u/-g), size, mtime and
- * identity, and decide its mtime.  Returns the open file, or -1 with the
+ * identity, and warn about its mtime.  Returns the open file, or -1 with the
  * problem reported at the file's path and the node NODE_BAD.
  */
 int open_unstated_late(struct node *n, const struct entry *e,

@@ -129,6 +129,7 @@ struct parser {
 	struct inomap links;	/* hard links within one member -> node */
 	struct diag *d;
 	struct srcloc loc;	/* at the header being read */
+	uint32_t source;	/* the archive's (source_add()) */
 };
 
 /* A symlink's target: its data, up to a NUL if the writer added one. */
@@ -136,6 +137,8 @@ static int read_target(struct parser *p, struct node *n, uint64_t off,
 		       uint32_t size)
 {
 	const unsigned char *data;
+	char *target;
+	size_t len;
 
 	if (size > CPIO_PATH_MAX) {
 		diag_error(p->d, &p->loc,
@@ -147,10 +150,12 @@ static int read_target(struct parser *p, struct node *n, uint64_t off,
 		diag_error(p->d, &p->loc, "truncated: the symlink target is cut off");
 		return -1;
 	}
-	n->target = strndup((const char *)data, size);
-	if (!n->target)
+	len = strnlen((const char *)data, size);
+	target = str_alloc(len, &n->target);
+	if (!target)
 		return -1;
-	if (!n->target[0] || strlen(n->target) + 1 > CPIO_PATH_MAX) {
+	memcpy(target, data, len);
+	if (!target[0] || len + 1 > CPIO_PATH_MAX) {
 		diag_error(p->d, &p->loc, "symlink target is empty or longer than %u bytes",
 			   CPIO_PATH_MAX - 1);
 		return -1;
@@ -178,7 +183,7 @@ static struct node *header_node(struct parser *p, const struct cpio_header *h,
 	if (n) {
 		n->refs++;
 	} else {
-		n = node_new((enum entry_type)type);
+		n = node_new((enum entry_type)type, p->source);
 		if (!n)
 			return NULL;
 		n->mode = h->mode & (S_IFMT | 07777);
@@ -205,11 +210,10 @@ static struct node *header_node(struct parser *p, const struct cpio_header *h,
 	}
 	if (type == ENTRY_FILE && h->filesize) {
 		n->data = DATA_FD;
-		n->fd = p->r->fd;
 		n->offset = data_off;
 		n->size = h->filesize;
 	}
-	if (type == ENTRY_SLINK && !n->target &&
+	if (type == ENTRY_SLINK &&
 	    read_target(p, n, data_off, h->filesize)) {
 		node_put(n);
 		return NULL;
@@ -266,6 +270,7 @@ static int parse_header(struct parser *p, uint64_t *off)
 	uint64_t data_off, end;
 	struct node *n;
 	char *copy;
+	long where;
 	int rc = 0;
 
 	p->loc.offset = *off;
@@ -296,7 +301,8 @@ static int parse_header(struct parser *p, uint64_t *off)
 		return 0;
 	copy = strdup(name);	/* the window moves when data is read */
 	n = copy ? header_node(p, &h, data_off) : NULL;
-	if (!n || !entry_list_add(p->out, copy, n, &p->loc))
+	where = n ? source_add_offset(p->source, p->loc.offset) : -1;
+	if (where < 0 || !entry_list_add(p->out, copy, n, (uint32_t)where))
 		rc = -1;
 	node_put(n);
 	free(copy);
@@ -376,6 +382,7 @@ int cpioread_source(const char *path, struct entry_list *out,
 		.loc = { .file = path, .at_offset = true },
 	};
 	struct stat st;
+	long source;
 	int rc = -1;
 
 	*fd = -1;
@@ -387,6 +394,12 @@ int cpioread_source(const char *path, struct entry_list *out,
 	if (r->fd < 0)
 		goto out;
 	*fd = r->fd;
+	source = source_add(path, r->fd);
+	if (source < 0) {
+		diag_error(d, &p.loc, "out of memory");
+		goto out;
+	}
+	p.source = (uint32_t)source;
 	r->start = r->len = 0;
 	if (fstat(r->fd, &st)) {
 		diag_error(d, &p.loc, "cannot stat: %s", strerror(errno));

@@ -71,6 +71,7 @@ struct walk {
 	size_t cap;
 	size_t top;		/* records 0..top-1 are the root's entries */
 	struct diag *d;
+	uint32_t source;	/* the tree's (source_add()) */
 };
 
 __attribute__((format(printf, 3, 0)))
@@ -528,7 +529,8 @@ struct linkmap {
 	size_t used;
 };
 
-static struct node **link_slot(struct linkmap *m, dev_t dev, ino_t ino)
+/* By a node's dev, 32 bits of st_dev (see struct node). */
+static struct node **link_slot(struct linkmap *m, uint32_t dev, ino_t ino)
 {
 	size_t i = link_hash(dev, ino, m->cap);
 
@@ -565,12 +567,12 @@ static int link_add(struct linkmap *m, struct node *n)
  * many thousands of files), so there the open before copying tells.  A
  * file the walk did not stat is checked by the writer, as it opens it.
  */
-static int file_node(struct walk *w, const struct rec *r, struct node *n,
-		     const struct idmap *ids)
+static int file_node(struct walk *w, const struct rec *r, struct node *n)
 {
+	char *path;
+
 	if (r->unstated) {
 		n->check = NODE_UNSTATED;
-		n->ids = ids;
 	} else if (r->size > CPIO_FIELD_MAX) {
 		path_error(w, r->rel,
 			   "%llu bytes: newc cannot hold files of 4 GiB or more",
@@ -581,14 +583,14 @@ static int file_node(struct walk *w, const struct rec *r, struct node *n,
 		path_error(w, r->rel, "cannot read: %s", strerror(errno));
 		return -1;
 	}
-	n->path = join_path(w->root, r->rel);
+	path = join_path(w->root, r->rel);
+	n->path = path ? str_add(path) : 0;
+	free(path);
 	if (!n->path)
 		return -1;
-	n->fd = w->rootfd;
-	n->at_path = n->path + strlen(w->root) + 1;
 	n->data = DATA_PATH;
-	n->size = r->size;
-	n->dev = r->dev;
+	n->size = (uint32_t)r->size;
+	n->dev = (uint32_t)r->dev;
 	n->ino = r->ino;
 	return 0;
 }
@@ -608,7 +610,8 @@ static int symlink_node(struct walk *w, const struct rec *r, struct node *n)
 			   CPIO_PATH_MAX - 1);
 		return -1;
 	}
-	n->target = strndup(buf, (size_t)len);
+	buf[len] = '\0';
+	n->target = str_add(buf);
 	return n->target ? 0 : -1;
 }
 
@@ -648,7 +651,7 @@ static struct node *make_node(struct walk *w, const struct rec *r,
 		(*seen)->refs++;
 		return *seen;
 	}
-	n = node_new((enum entry_type)type);
+	n = node_new((enum entry_type)type, w->source);
 	if (!n)
 		return NULL;
 	n->mode = r->mode & (S_IFMT | 07777);
@@ -657,7 +660,7 @@ static struct node *make_node(struct walk *w, const struct rec *r,
 	n->has_mtime = true;
 	n->mtime = r->mtime;
 	if (type == ENTRY_FILE)
-		rc = file_node(w, r, n, ids);
+		rc = file_node(w, r, n);
 	else if (type == ENTRY_SLINK)
 		rc = symlink_node(w, r, n);
 	else
@@ -671,11 +674,10 @@ static struct node *make_node(struct walk *w, const struct rec *r,
 	return n;
 }
 
-static int make_entries(struct walk *w, const size_t *order, const char *root,
+static int make_entries(struct walk *w, const size_t *order,
 			const struct idmap *ids, struct entry_list *out,
 			struct deplist *deps)
 {
-	struct srcloc loc = { .file = root };
 	struct linkmap links = { 0 };
 	size_t i;
 	int rc = 0;
@@ -688,9 +690,10 @@ static int make_entries(struct walk *w, const size_t *order, const char *root,
 			continue;
 		if (!S_ISLNK(r->mode) && deplist_add2(deps, w->root, r->rel))
 			rc = -1;
-		/* The entry takes the record's path; it is not needed again. */
-		if (!entry_list_add_owned(out, r->rel, n, &loc))
+		if (!entry_list_add(out, r->rel, n, 0))
 			rc = -1;
+		/* The record's path is not needed again: the entry has a copy. */
+		free(r->rel);
 		r->rel = NULL;
 		node_put(n);
 	}
@@ -709,6 +712,7 @@ int dirtree_read(const char *root, const struct idmap *ids, bool stat_late,
 	struct stat st;
 	size_t i, n = 0, len = strlen(root), *order = NULL;
 	char *trimmed;
+	long source;
 	int rc = -1;
 
 	while (len > 1 && root[len - 1] == '/')
@@ -726,6 +730,12 @@ int dirtree_read(const char *root, const struct idmap *ids, bool stat_late,
 		free(trimmed);
 		return -1;
 	}
+	source = source_add(root, w.rootfd);
+	if (source < 0)
+		goto oom;
+	w.source = (uint32_t)source;
+	source_get(w.source)->skip = (uint32_t)len + 1;
+	source_get(w.source)->ids = ids;
 	w.stat_late = stat_late && !fstat(w.rootfd, &st);
 	w.root_dev = w.stat_late ? st.st_dev : 0;
 	w.dirbuf = malloc(DIRBUF_SIZE);
@@ -735,7 +745,7 @@ int dirtree_read(const char *root, const struct idmap *ids, bool stat_late,
 	order = malloc((w.len ? w.len : 1) * sizeof(*order));
 	if (!order || order_dir(&w, 0, w.top, order, &n))
 		goto oom;
-	if (make_entries(&w, order, root, ids, out, deps))
+	if (make_entries(&w, order, ids, out, deps))
 		goto oom;
 	rc = 0;
 	goto out;

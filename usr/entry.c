@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * entry.c: nodes, the entry list, and the facts about entry types
- * (see entry.h).
+ * entry.c: the model's memory (strings, nodes, sources), the entry list,
+ * and the facts about entry types (see entry.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,15 +9,157 @@
 
 #include "entry.h"
 
-struct node *node_new(enum entry_type type)
+#define STR_CHUNK_BITS 20
+#define STR_CHUNK (1u << STR_CHUNK_BITS)
+#define STR_CHUNKS 4096		/* the 12 bits a handle has left */
+
+/* The arena of strings: full chunks, and the latest, filling up. */
+static struct {
+	char *chunk[STR_CHUNKS];
+	uint32_t nchunks;
+	size_t used;		/* bytes of the latest chunk taken */
+} strs;
+
+/* A string longer than a chunk has one of its own, at offset 0. */
+static int new_chunk(size_t need)
 {
-	struct node *n = calloc(1, sizeof(*n));
+	char *p;
+
+	if (strs.nchunks == STR_CHUNKS)
+		return -1;
+	p = malloc(need > STR_CHUNK ? need : STR_CHUNK);
+	if (!p)
+		return -1;
+	strs.chunk[strs.nchunks] = p;
+	/* Chunk 0 leaves out its first byte: handle 0 is no string. */
+	strs.used = strs.nchunks++ ? 0 : 1;
+	return 0;
+}
+
+char *str_alloc(size_t len, uint32_t *handle)
+{
+	size_t need = len + 1;
+	char *p;
+
+	if ((!strs.nchunks || strs.used + need > STR_CHUNK) && new_chunk(need))
+		return NULL;
+	p = strs.chunk[strs.nchunks - 1] + strs.used;
+	*handle = (strs.nchunks - 1) << STR_CHUNK_BITS | (uint32_t)strs.used;
+	strs.used += need;
+	p[len] = '\0';
+	return p;
+}
+
+uint32_t str_add(const char *s)
+{
+	size_t len = strlen(s);
+	uint32_t h;
+	char *p = str_alloc(len, &h);
+
+	if (!p)
+		return 0;
+	memcpy(p, s, len);
+	return h;
+}
+
+const char *str_get(uint32_t handle)
+{
+	if (!handle)
+		return NULL;
+	return strs.chunk[handle >> STR_CHUNK_BITS] + (handle & (STR_CHUNK - 1));
+}
+
+/* The table of sources; an entry's node finds its own through it. */
+static struct {
+	struct source *v;
+	uint32_t len;
+	uint32_t cap;
+} sources;
+
+long source_add(const char *name, int fd)
+{
+	if (sources.len == sources.cap) {
+		uint32_t cap = sources.cap ? 2 * sources.cap : 16;
+		struct source *v = realloc(sources.v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		sources.v = v;
+		sources.cap = cap;
+	}
+	sources.v[sources.len] = (struct source){ .name = name, .fd = fd };
+	return sources.len++;
+}
+
+struct source *source_get(uint32_t source)
+{
+	return &sources.v[source];
+}
+
+long source_add_offset(uint32_t source, uint64_t offset)
+{
+	struct source *s = source_get(source);
+
+	if (s->noffsets == ENTRY_WHERE_MAX)
+		return -1;
+	if (s->noffsets == s->cap) {
+		uint32_t cap = s->cap ? 2 * s->cap : 64;
+		uint64_t *v = realloc(s->offsets, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		s->offsets = v;
+		s->cap = cap;
+	}
+	s->archive = true;
+	s->offsets[s->noffsets] = offset;
+	return s->noffsets++;
+}
+
+/* Nodes are handed out from blocks; freed ones are kept for reuse. */
+#define NODE_BLOCK 1024
+
+struct node_block {
+	struct node_block *next;
+	struct node v[NODE_BLOCK];
+};
+
+static struct {
+	struct node_block *blocks;	/* the newest first */
+	size_t used;			/* nodes of the newest block taken */
+	struct node *free;
+} pool;
+
+static struct node *node_alloc(void)
+{
+	struct node *n = pool.free;
+
+	if (n) {
+		pool.free = n->next_free;
+		return n;
+	}
+	if (!pool.blocks || pool.used == NODE_BLOCK) {
+		struct node_block *b = malloc(sizeof(*b));
+
+		if (!b)
+			return NULL;
+		b->next = pool.blocks;
+		pool.blocks = b;
+		pool.used = 0;
+	}
+	return &pool.blocks->v[pool.used++];
+}
+
+struct node *node_new(enum entry_type type, uint32_t source)
+{
+	struct node *n = node_alloc();
 
 	if (!n)
 		return NULL;
+	memset(n, 0, sizeof(*n));
 	n->type = type;
 	n->mode = entry_type_bits(type, 'c');
-	n->fd = -1;
+	n->source = source;
 	n->refs = 1;
 	return n;
 }
@@ -26,9 +168,57 @@ void node_put(struct node *n)
 {
 	if (!n || --n->refs)
 		return;
-	free(n->target);
-	free(n->path);
-	free(n);
+	n->next_free = pool.free;
+	pool.free = n;
+}
+
+const char *node_path(const struct node *n)
+{
+	return n->data == DATA_PATH ? str_get(n->path) : NULL;
+}
+
+const char *node_target(const struct node *n)
+{
+	return n->type == ENTRY_SLINK ? str_get(n->target) : NULL;
+}
+
+const char *node_open_at(const struct node *n, int *fd)
+{
+	const struct source *s = source_get(n->source);
+
+	*fd = s->fd;
+	return str_get(n->path) + s->skip;
+}
+
+int node_fd(const struct node *n)
+{
+	return source_get(n->source)->fd;
+}
+
+uint32_t node_data_align(const struct node *n)
+{
+	return n->data == DATA_FD ? n->data_align : 0;
+}
+
+const char *entry_path(const struct entry *e)
+{
+	const char *name = entry_name(e);
+
+	return e->normal ? name : name + strlen(name) + 1;
+}
+
+const struct srcloc *entry_loc(const struct entry *e, struct srcloc *loc)
+{
+	const struct source *s = source_get(e->node->source);
+
+	*loc = (struct srcloc){ .file = s->name };
+	if (s->archive) {
+		loc->at_offset = true;
+		loc->offset = s->offsets[e->where];
+	} else {
+		loc->line = e->where;
+	}
+	return loc;
 }
 
 int entry_list_reserve(struct entry_list *l, size_t more)
@@ -45,33 +235,22 @@ int entry_list_reserve(struct entry_list *l, size_t more)
 	return 0;
 }
 
-struct entry *entry_list_add_owned(struct entry_list *l, char *name,
-				   struct node *n, const struct srcloc *loc)
+struct entry *entry_list_add(struct entry_list *l, const char *name,
+			     struct node *n, uint32_t where)
 {
+	uint32_t handle;
 	struct entry *e;
 
 	/* One at a time, the room doubles. */
-	if (l->len == l->cap && entry_list_reserve(l, l->cap ? l->cap : 64)) {
-		free(name);
+	if (l->len == l->cap && entry_list_reserve(l, l->cap ? l->cap : 64))
 		return NULL;
-	}
-	e = &l->v[l->len];
-	e->name = name;
-	e->node = n;
-	e->loc = *loc;
-	e->source = 0;
-	e->normal = false;
+	handle = str_add(name);
+	if (!handle)
+		return NULL;
+	e = &l->v[l->len++];
+	*e = (struct entry){ .node = n, .name = handle, .where = where };
 	n->refs++;
-	l->len++;
 	return e;
-}
-
-struct entry *entry_list_add(struct entry_list *l, const char *name,
-			     struct node *n, const struct srcloc *loc)
-{
-	char *copy = strdup(name);
-
-	return copy ? entry_list_add_owned(l, copy, n, loc) : NULL;
 }
 
 void entry_list_drop_last(struct entry_list *l)
@@ -79,7 +258,6 @@ void entry_list_drop_last(struct entry_list *l)
 	if (!l->len)
 		return;
 	l->len--;
-	free(l->v[l->len].name);
 	node_put(l->v[l->len].node);
 }
 
@@ -90,6 +268,27 @@ void entry_list_release(struct entry_list *l)
 	free(l->v);
 	l->v = NULL;
 	l->cap = 0;
+}
+
+void model_release(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < strs.nchunks; i++)
+		free(strs.chunk[i]);
+	strs.nchunks = 0;
+	while (pool.blocks) {
+		struct node_block *b = pool.blocks;
+
+		pool.blocks = b->next;
+		free(b);
+	}
+	pool.free = NULL;
+	for (i = 0; i < sources.len; i++)
+		free(sources.v[i].offsets);
+	free(sources.v);
+	sources.v = NULL;
+	sources.len = sources.cap = 0;
 }
 
 const char *entry_type_name(enum entry_type t)

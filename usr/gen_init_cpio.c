@@ -495,7 +495,6 @@ struct build {
 	const struct options *o;
 	struct member *members;
 	size_t nmembers;
-	unsigned int source;	/* the source being read, for the merge */
 	struct deplist deps;
 	int *fds;
 	size_t nfds;
@@ -551,11 +550,10 @@ static int merge_list_part(struct build *b, struct entry_list *part)
 	for (i = 0; deps_of(b) && i < part->len && !rc; i++)
 		if (part->v[i].node->data == DATA_PATH &&
 		    (i == 0 || part->v[i - 1].node != part->v[i].node) &&
-		    deplist_add(deps_of(b), part->v[i].node->path))
+		    deplist_add(deps_of(b), node_path(part->v[i].node)))
 			rc = -1;
 	/* Within one list a repeated path is a mistake, not an overlay. */
-	if (merge_source(&b->members[b->nmembers - 1].img, part, b->source,
-			 true, b->d))
+	if (merge_source(&b->members[b->nmembers - 1].img, part, true, b->d))
 		rc = -1;
 	return rc;
 }
@@ -627,7 +625,7 @@ static int read_source(struct build *b, const char *path,
 		return read_list(b, path);
 	}
 	img = &b->members[b->nmembers - 1].img;
-	if (merge_source(img, &src, b->source, false, b->d))
+	if (merge_source(img, &src, false, b->d))
 		rc = -1;
 	return rc;
 }
@@ -650,7 +648,7 @@ static void read_sources(struct build *b)
 		microcode_read(o->microcode, &src, deps_of(b), &fd, b->d);
 		if (fd >= 0)
 			keep_fd(b, fd);
-		merge_source(&b->members[0].img, &src, b->source++, false, b->d);
+		merge_source(&b->members[0].img, &src, false, b->d);
 	}
 	for (i = 0; i < o->nsources; i++) {
 		if (!o->sources[i].early)
@@ -658,7 +656,6 @@ static void read_sources(struct build *b)
 		if (add_member(b, "early", &none, NULL))
 			return;
 		read_source(b, o->sources[i].path, &o->sources[i].ids);
-		b->source++;
 	}
 	if (add_member(b, "main", &o->comp, NULL))
 		return;
@@ -666,7 +663,6 @@ static void read_sources(struct build *b)
 		if (o->sources[i].early)
 			continue;
 		read_source(b, o->sources[i].path, &o->sources[i].ids);
-		b->source++;
 	}
 }
 
@@ -801,6 +797,7 @@ static void release_build(struct build *b)
 		image_release(&b->members[i].img);
 	free(b->members);
 	deplist_release(&b->deps);
+	model_release();
 #else
 	(void)b;
 #endif

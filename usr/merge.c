@@ -9,91 +9,176 @@
 #include "check.h"
 #include "merge.h"
 
-static void entry_free(struct entry *e)
+/*
+ * The slot a hash starts from in a table of @cap slots: the hash scaled
+ * to the table, as hash % cap would spread it, without a division.
+ */
+static size_t home(uint32_t hash, size_t cap)
 {
-	free(e->name);
-	node_put(e->node);
+	return (size_t)(((uint64_t)hash * cap) >> 32);
+}
+
+static struct image_slot *find_slot(const struct image *img, const char *path,
+				    uint32_t hash)
+{
+	size_t i = home(hash, img->cap);
+
+	for (;; i = i + 1 == img->cap ? 0 : i + 1) {
+		struct image_slot *s = &img->slot[i];
+
+		if (!s->entry)
+			return s;
+		if (s->hash == hash &&
+		    !strcmp(entry_path(&img->entries.v[s->entry - 1]), path))
+			return s;
+	}
+}
+
+/* A free slot for @hash: growing needs no keys, only their hashes. */
+static struct image_slot *free_slot(struct image_slot *slot, size_t cap,
+				    uint32_t hash)
+{
+	size_t i = home(hash, cap);
+
+	while (slot[i].entry)
+		i = i + 1 == cap ? 0 : i + 1;
+	return &slot[i];
 }
 
 /*
- * @e takes @old's place.  The map's key for the path may be @old's name:
- * then that string lives on, as @e's name if @e's is the same (both
- * normal), else in the image's list of retired names.
+ * Room in the index for @more paths at once (a source's entries are
+ * counted before they are merged).  Every entry of the image has a slot,
+ * and at most two thirds of the slots are used: a table sized to that,
+ * not to a power of two, takes 12 bytes an entry, where a power of two
+ * at most half used took 16 to 32 (16.8 on the 1M-line list).
  */
-static int replace(struct image *img, struct entry *old, struct entry *e)
+static int image_reserve(struct image *img, size_t more)
 {
-	if (!old->normal) {
-		free(old->name);
-	} else if (e->normal) {
-		free(e->name);
-		e->name = old->name;
-	} else {
-		char **v = realloc(img->retired,
-				   (img->nretired + 1) * sizeof(*v));
+	size_t used = img->entries.len + more, i;
+	size_t cap = (used + used / 2 + 1024) & ~(size_t)1023;
+	struct image_slot *slot;
 
-		if (!v)
-			return -1;
-		img->retired = v;
-		img->retired[img->nretired++] = old->name;
-	}
-	node_put(old->node);
-	*old = *e;
+	if (cap <= img->cap)
+		return 0;
+	slot = calloc(cap, sizeof(*slot));
+	if (!slot)
+		return -1;
+	for (i = 0; i < img->cap; i++)
+		if (img->slot[i].entry)
+			*free_slot(slot, cap, img->slot[i].hash) = img->slot[i];
+	free(img->slot);
+	img->slot = slot;
+	img->cap = cap;
 	return 0;
 }
 
-/* Merge one entry, moved out of its source list.  -1: out of memory. */
-static int merge_entry(struct image *img, struct entry *e, unsigned int source,
+long image_find(const struct image *img, const char *path)
+{
+	const struct image_slot *s;
+
+	if (!img->cap)
+		return -1;
+	s = find_slot(img, path, path_hash(path));
+	return s->entry ? (long)s->entry - 1 : -1;
+}
+
+/*
+ * A name that is not its own normal form is stored again, followed by
+ * its normal form, which is then the entry's key (see entry.h).
+ */
+static int keep_normal_form(struct entry *e, const char *path)
+{
+	const char *name = entry_name(e);
+	size_t len = strlen(name) + 1, plen = strlen(path);
+	uint32_t handle;
+	char *p = str_alloc(len + plen, &handle);
+
+	if (!p)
+		return -1;
+	memcpy(p, name, len);
+	memcpy(p + len, path, plen);
+	e->name = handle;
+	return 0;
+}
+
+/*
+ * Merge one entry, moved out of its source list; merge_source() made
+ * room for it.  -1: out of memory.
+ */
+static int merge_entry(struct image *img, struct entry *e,
 		       bool dups_are_errors, struct diag *d)
 {
 	char path[CPIO_PATH_MAX];	/* check_name() saw to the length */
+	struct image_slot *s;
 	struct entry *old;
-	long i;
+	uint32_t hash;
 
-	e->source = source;
 	if (!check_name(e, path, d))
 		goto drop;
-	e->normal = !strcmp(path, e->name);
-	/* A normal name is its own key; the image keeps it (see below). */
-	i = e->normal ?
-	    pathmap_get_or_put_key(&img->paths, e->name, img->entries.len) :
-	    pathmap_get_or_put(&img->paths, path, img->entries.len);
-	if (i == -1) {
-		/* Appended, moved: merge_source() made room. */
+	e->normal = !strcmp(path, entry_name(e));
+	if (!e->normal && keep_normal_form(e, path))
+		return -1;
+	hash = path_hash(path);
+	s = find_slot(img, path, hash);
+	if (!s->entry) {
 		img->entries.v[img->entries.len++] = *e;
+		*s = (struct image_slot){ (uint32_t)img->entries.len, hash };
 		return 0;
 	}
-	if (i < 0)
-		return -1;
-	old = &img->entries.v[i];
-	if (old->source == source && dups_are_errors) {
-		diag_error(d, &e->loc, "'%s' is already defined at %s:%u", e->name,
-			   old->loc.file, old->loc.line);
+	old = &img->entries.v[s->entry - 1];
+	if (old->node->source == e->node->source && dups_are_errors) {
+		struct srcloc at;
+
+		entry_loc(old, &at);
+		diag_error(d, ENTRY_LOC(e), "'%s' is already defined at %s:%u",
+			   entry_name(e), at.file, at.line);
 		goto drop;
 	}
-	if (replace(img, old, e))
-		return -1;
+	/* The later definition takes the earlier one's place. */
+	node_put(old->node);
+	*old = *e;
 	return 0;
 drop:
-	entry_free(e);
+	node_put(e->node);
 	return 0;
 }
 
-int merge_source(struct image *img, struct entry_list *src,
-		 unsigned int source, bool dups_are_errors, struct diag *d)
+/*
+ * Make room for @in's entries.  An image's first source gives it its
+ * array, merged in place (an entry is never put after where it was
+ * read): no second array of all the entries while they move.
+ */
+static int make_room(struct image *img, struct entry_list *in)
 {
-	size_t i;
-	int rc = pathmap_reserve(&img->paths, src->len) ||
-		 entry_list_reserve(&img->entries, src->len) ? -1 : 0;
-
-	for (i = 0; i < src->len; i++) {
-		if (rc)
-			entry_free(&src->v[i]);
-		else
-			rc = merge_entry(img, &src->v[i], source,
-					 dups_are_errors, d);
+	/* An index + 1 in a slot, and home()'s product, fit. */
+	if (img->entries.len + in->len >= UINT32_MAX / 2)
+		return -1;
+	if (!img->entries.len) {
+		free(img->entries.v);
+		img->entries = *in;
+		img->entries.len = 0;
+	} else if (entry_list_reserve(&img->entries, in->len)) {
+		return -1;
 	}
-	src->len = 0;
-	entry_list_release(src);
+	return image_reserve(img, in->len);
+}
+
+int merge_source(struct image *img, struct entry_list *src,
+		 bool dups_are_errors, struct diag *d)
+{
+	struct entry_list in = *src;
+	int rc = make_room(img, &in);
+	size_t i;
+
+	*src = (struct entry_list)ENTRY_LIST_INIT;
+	for (i = 0; i < in.len; i++) {
+		if (rc)
+			node_put(in.v[i].node);
+		else
+			rc = merge_entry(img, &in.v[i], dups_are_errors, d);
+	}
+	if (img->entries.v != in.v)
+		free(in.v);
 	if (rc)
 		diag_error(d, NULL, "out of memory");
 	return rc;
@@ -101,13 +186,8 @@ int merge_source(struct image *img, struct entry_list *src,
 
 void image_release(struct image *img)
 {
-	size_t i;
-
-	pathmap_release(&img->paths);
 	entry_list_release(&img->entries);
-	for (i = 0; i < img->nretired; i++)
-		free(img->retired[i]);
-	free(img->retired);
-	img->retired = NULL;
-	img->nretired = 0;
+	free(img->slot);
+	img->slot = NULL;
+	img->cap = 0;
 }

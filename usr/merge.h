@@ -15,21 +15,31 @@
  */
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lib/diag.h"
 #include "lib/pathmap.h"
 #include "image/compress.h"
 #include "entry.h"
 
-struct image {
-	struct entry_list entries;
-	struct pathmap paths;	/* normal form of each name -> its index;
-				   a normal name is its own key */
-	char **retired;		/* keys whose entries were replaced */
-	size_t nretired;
+/*
+ * The index of an image's paths, an open-addressing hash table like
+ * pathmap's, whose keys are the entries' own normal forms (entry_path()):
+ * a slot is an entry's index and its path's hash, 8 bytes (16 with a
+ * pointer to the key; 8 bytes an entry saved at half load).
+ */
+struct image_slot {
+	uint32_t entry;		/* its index + 1; 0 when the slot is free */
+	uint32_t hash;		/* path_hash() of its path */
 };
 
-#define IMAGE_INIT { ENTRY_LIST_INIT, PATHMAP_INIT, NULL, 0 }
+struct image {
+	struct entry_list entries;
+	struct image_slot *slot;
+	size_t cap;		/* the number of slots; 0 before the first */
+};
+
+#define IMAGE_INIT { ENTRY_LIST_INIT, NULL, 0 }
 
 /*
  * One member of the boot image: a complete archive with its own trailer
@@ -46,12 +56,17 @@ struct member {
 };
 
 /*
- * Move every entry of @src (emptied) into @img as source number @source.
- * Names are checked (check_name()); bad ones are reported and dropped.
- * Returns 0, or -1 when memory ran out (reported).
+ * Move every entry of @src (emptied) into @img.  Names are checked
+ * (check_name()); bad ones are reported and dropped.  With
+ * @dups_are_errors, a path that the same source (node.source) defined
+ * already is reported and dropped.  Returns 0, or -1 when memory ran out
+ * (reported).
  */
 int merge_source(struct image *img, struct entry_list *src,
-		 unsigned int source, bool dups_are_errors, struct diag *d);
+		 bool dups_are_errors, struct diag *d);
+
+/* The index of the entry of @img whose path is @path, or -1. */
+long image_find(const struct image *img, const char *path);
 
 void image_release(struct image *img);
 

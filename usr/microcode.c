@@ -102,19 +102,18 @@ static int64_t append_file(int out, const char *path)
 	return r < 0 ? -1 : total;
 }
 
-static struct node *dir_node(void)
+static struct node *dir_node(uint32_t source)
 {
-	struct node *n = node_new(ENTRY_DIR);
+	struct node *n = node_new(ENTRY_DIR, source);
 
 	if (n)
 		n->mode = S_IFDIR | 0755;
 	return n;
 }
 
-static int add(struct entry_list *out, const char *name, struct node *n,
-	       const struct srcloc *loc)
+static int add(struct entry_list *out, const char *name, struct node *n)
 {
-	int rc = n && entry_list_add(out, name, n, loc) ? 0 : -1;
+	int rc = n && entry_list_add(out, name, n, 0) ? 0 : -1;
 
 	node_put(n);
 	return rc;
@@ -122,11 +121,12 @@ static int add(struct entry_list *out, const char *name, struct node *n,
 
 /* One vendor's blob: its files concatenated at the end of @fd. */
 static int add_blob(const char *dir, const struct blob *b, int fd,
-		    struct entry_list *out, struct deplist *deps,
-		    const struct srcloc *loc, struct diag *d)
+		    uint32_t source, struct entry_list *out,
+		    struct deplist *deps, const struct srcloc *loc,
+		    struct diag *d)
 {
 	char *sub = NULL, *path = NULL, *name = NULL, **files;
-	off_t start = lseek(fd, 0, SEEK_END);
+	off_t start = lseek(fd, 0, SEEK_END), size;
 	struct node *n = NULL;
 	size_t count, i;
 	int rc = -1;
@@ -149,16 +149,22 @@ static int add_blob(const char *dir, const struct blob *b, int fd,
 		}
 		deplist_add(deps, path);
 	}
-	n = node_new(ENTRY_FILE);
+	size = lseek(fd, 0, SEEK_END) - start;
+	if ((uint64_t)size > CPIO_FIELD_MAX) {
+		diag_error(d, loc,
+			   "%s is %lld bytes; newc cannot hold files of 4 GiB or more",
+			   b->name, (long long)size);
+		goto out;
+	}
+	n = node_new(ENTRY_FILE, source);
 	if (!n || asprintf(&name, "%s/%s", MICROCODE_DIR, b->name) < 0)
 		goto out;
 	n->mode = S_IFREG | 0644;
 	n->data = DATA_FD;
-	n->fd = fd;
 	n->offset = (uint64_t)start;
-	n->size = (uint64_t)(lseek(fd, 0, SEEK_END) - start);
+	n->size = (uint32_t)size;
 	n->data_align = b->align;
-	rc = add(out, name, n, loc);
+	rc = add(out, name, n);
 	n = NULL;
 out:
 	node_put(n);
@@ -177,6 +183,7 @@ int microcode_read(const char *dir, struct entry_list *out,
 	struct srcloc loc = { .file = dir };
 	struct stat st;
 	size_t before, i;
+	long source;
 	int err;
 
 	err = stat(dir, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
@@ -193,13 +200,16 @@ int microcode_read(const char *dir, struct entry_list *out,
 			   strerror(errno));
 		return -1;
 	}
-	if (add(out, "kernel", dir_node(), &loc) ||
-	    add(out, "kernel/x86", dir_node(), &loc) ||
-	    add(out, MICROCODE_DIR, dir_node(), &loc))
+	source = source_add(dir, *fd);
+	if (source < 0 ||
+	    add(out, "kernel", dir_node((uint32_t)source)) ||
+	    add(out, "kernel/x86", dir_node((uint32_t)source)) ||
+	    add(out, MICROCODE_DIR, dir_node((uint32_t)source)))
 		goto oom;
 	before = out->len;
 	for (i = 0; i < sizeof(blobs) / sizeof(blobs[0]); i++)
-		if (add_blob(dir, &blobs[i], *fd, out, deps, &loc, d))
+		if (add_blob(dir, &blobs[i], *fd, (uint32_t)source, out, deps,
+			     &loc, d))
 			return -1;
 	if (out->len == before) {
 		diag_error(d, &loc,
@@ -217,38 +227,32 @@ static void check_entry(const struct member *m, const struct entry *e,
 			bool after_compressed, struct diag *d)
 {
 	static const char prefix[] = MICROCODE_DIR "/";
-	char buf[CPIO_PATH_MAX];	/* merged names fit (check_name()) */
-	const char *path = e->name, *base;
-	int dotdot;
+	const char *name = entry_name(e), *path = entry_path(e), *base;
 
-	if (!e->normal) {
-		path_normalize_into(e->name, buf, &dotdot);
-		path = buf;
-	}
 	if (strncmp(path, prefix, sizeof(prefix) - 1))
 		return;
 	base = path + sizeof(prefix) - 1;
 	if (m->comp.method)
-		diag_error(d, &e->loc,
+		diag_error(d, ENTRY_LOC(e),
 			   "early microcode '%s' is in a %s-compressed member; the kernel's early loader reads only uncompressed cpio",
-			   e->name, m->comp.method->name);
+			   name, m->comp.method->name);
 	else if (after_compressed)
-		diag_error(d, &e->loc,
+		diag_error(d, ENTRY_LOC(e),
 			   "early microcode '%s' comes after a compressed member; the kernel's early loader stops at the first compressed data",
-			   e->name);
-	else if (strcmp(e->name, path))
-		diag_error(d, &e->loc,
+			   name);
+	else if (strcmp(name, path))
+		diag_error(d, ENTRY_LOC(e),
 			   "early microcode '%s' must be named '%s' exactly: the early loader compares names byte for byte",
-			   e->name, path);
+			   name, path);
 	else if (e->node->type != ENTRY_DIR && strcmp(base, "GenuineIntel.bin") &&
 		 strcmp(base, "AuthenticAMD.bin"))
-		diag_error(d, &e->loc,
+		diag_error(d, ENTRY_LOC(e),
 			   "'%s': the early loader reads only %sGenuineIntel.bin and %sAuthenticAMD.bin",
-			   e->name, prefix, prefix);
+			   name, prefix, prefix);
 	else if (e->node->type != ENTRY_DIR && e->node->type != ENTRY_FILE)
-		diag_error(d, &e->loc,
+		diag_error(d, ENTRY_LOC(e),
 			   "early microcode '%s' is a %s; the early loader reads only regular files",
-			   e->name, entry_type_name(e->node->type));
+			   name, entry_type_name(e->node->type));
 }
 
 void microcode_check(const struct member *m, size_t n, struct diag *d)

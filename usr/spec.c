@@ -24,6 +24,7 @@
 /* One line split into fields; the fields point into the line buffer. */
 struct spec_line {
 	struct srcloc loc;
+	uint32_t source;	/* the list's (source_add()) */
 	char **field;
 	unsigned int nfields;
 	unsigned int cap;
@@ -254,6 +255,21 @@ static int parse_mode_owner(struct parse *p, char **f)
 	return rc;
 }
 
+/* Decode field @s into a string of the model, into *@handle. */
+static int decode_into(struct parse *p, const char *what, const char *s,
+		       bool env, uint32_t *handle)
+{
+	char *text = decode_field(p, what, s, env);
+
+	if (!text)
+		return -1;
+	*handle = str_add(text);
+	if (!*handle)
+		diag_error(p->d, &p->loc, "out of memory");
+	free(text);
+	return *handle ? 0 : -1;
+}
+
 static int parse_file(struct parse *p, char **f)
 {
 	int rc = parse_mode_owner(p, f + 2);
@@ -263,17 +279,14 @@ static int parse_file(struct parse *p, char **f)
 	/* Hard links follow the gid; the field list ends with a NULL. */
 	for (i = 5; f[i]; i++)
 		rc |= add_name(p, f[i]);
-	p->node->path = decode_field(p, "location", f[1], true);
-	if (!p->node->path)
+	if (decode_into(p, "location", f[1], true, &p->node->path))
 		return -1;
-	if (!p->node->path[0]) {
+	p->node->data = DATA_PATH;
+	if (!node_path(p->node)[0]) {
 		diag_error(p->d, &p->loc, "location '%s' is empty once expanded",
 			   f[1]);
 		rc = -1;
 	}
-	p->node->data = DATA_PATH;
-	p->node->fd = AT_FDCWD;
-	p->node->at_path = p->node->path;
 	return rc;
 }
 
@@ -302,8 +315,7 @@ static int parse_slink(struct parse *p, char **f)
 {
 	int rc = parse_mode_owner(p, f + 2);
 
-	p->node->target = decode_field(p, "target", f[1], false);
-	if (!p->node->target)
+	if (decode_into(p, "target", f[1], false, &p->node->target))
 		rc = -1;
 	return rc | add_name(p, f[0]);
 }
@@ -388,11 +400,7 @@ static int add_entries(struct parse *p, struct entry_list *out)
 	unsigned int i;
 
 	for (i = 0; i < p->nnames; i++) {
-		char *name = p->names[i];
-
-		/* The entry owns the name from here, or freed it. */
-		p->names[i] = NULL;
-		if (!entry_list_add_owned(out, name, p->node, &p->loc)) {
+		if (!entry_list_add(out, p->names[i], p->node, p->loc.line)) {
 			while (out->len > before)
 				entry_list_drop_last(out);
 			diag_error(p->d, &p->loc, "out of memory");
@@ -446,7 +454,7 @@ static int spec_parse_line(struct spec_line *sl, struct entry_list *out,
 		return 0;
 	p.names = p.in_place;
 	p.cap = sizeof(p.in_place) / sizeof(p.in_place[0]);
-	p.node = node_new(kw->type);
+	p.node = node_new(kw->type, sl->source);
 	if (!p.node) {
 		diag_error(d, &sl->loc, "out of memory");
 		return -1;
@@ -545,15 +553,22 @@ int spec_read(FILE *f, const char *name, struct entry_list *out,
 		.line = malloc(SPEC_LINE_MAX + 1),
 		.chunk = malloc(SPEC_CHUNK),
 	};
+	long n, source = source_add(name, AT_FDCWD);
 	int rc = 0, nul;
-	long n;
 
-	if (!r.line || !r.chunk) {
+	if (!r.line || !r.chunk || source < 0) {
 		diag_error(d, &sl.loc, "out of memory");
 		rc = -1;
 		goto out;
 	}
+	sl.source = (uint32_t)source;
 	while ((n = read_line(&r, &nul)) != -1) {
+		if (sl.loc.line == ENTRY_WHERE_MAX) {
+			diag_error(d, &sl.loc, "more than %u lines",
+				   ENTRY_WHERE_MAX);
+			rc = -1;
+			break;
+		}
 		sl.loc.line++;
 		if (n == -2) {
 			diag_error(d, &sl.loc,

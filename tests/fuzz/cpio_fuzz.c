@@ -365,7 +365,7 @@ static void rebuild(const char *path, uint8_t how)
 		entry_list_release(&src);
 		goto done;
 	}
-	merge_source(&m.img, &src, 0, false, &d);
+	merge_source(&m.img, &src, false, &d);
 	check_parents(&m, 0, &d);
 	check_mtimes(&m.img.entries, &o, &d);
 	if (diag_failed(&d))
@@ -384,6 +384,7 @@ static void rebuild(const char *path, uint8_t how)
 	close(fd);
 done:
 	image_release(&m.img);
+	model_release();
 	if (in >= 0)
 		close(in);
 }

@@ -14,8 +14,8 @@
  *  - every entry has its line and points at a node whose reference count
  *    is the number of entries sharing it and whose mode has the type bits
  *    of its type;
- *  - a symlink has a target, a file a location; device numbers are only
- *    on devices, and fit the kernel's dev_t;
+ *  - a symlink has a target, a file a location, and only files have
+ *    data; a device's numbers fit the kernel's dev_t;
  *  - escape_field() is the inverse of the field decoding: each name and
  *    symlink target, escaped and written into a new line, reads back as
  *    the same bytes without a message.
@@ -69,23 +69,28 @@ static void check_entries(const struct entry_list *l)
 	for (i = 0; i < l->len; i++) {
 		const struct entry *e = &l->v[i];
 		const struct node *n = e->node;
+		const char *name = entry_name(e);
 		unsigned int refs = 0;
+		struct srcloc loc;
 
-		if (!e->name || !n)
+		if (!name || !n)
 			fail("an entry without a name or a node", NULL);
-		if (!e->loc.line || strcmp(e->loc.file, LIST_NAME))
-			fail("an entry without its line", e->name);
+		entry_loc(e, &loc);
+		if (!loc.line || strcmp(loc.file, LIST_NAME))
+			fail("an entry without its line", name);
 		if (entry_type_of_mode(n->mode) != (int)n->type)
-			fail("mode bits of another type", e->name);
-		if (n->type == ENTRY_SLINK && (!n->target || !n->target[0]))
-			fail("a symlink without a target", e->name);
+			fail("mode bits of another type", name);
+		if (n->type == ENTRY_SLINK &&
+		    (!node_target(n) || !node_target(n)[0]))
+			fail("a symlink without a target", name);
 		if (n->type == ENTRY_FILE &&
-		    (n->data != DATA_PATH || !n->path || !n->path[0]))
-			fail("a file without a location", e->name);
-		if (n->type != ENTRY_NOD && (n->rmajor || n->rminor))
-			fail("device numbers on a non-device", e->name);
-		if (n->rmajor > 4095 || n->rminor > 1048575)
-			fail("device numbers beyond the kernel's dev_t", e->name);
+		    (n->data != DATA_PATH || !node_path(n) || !node_path(n)[0]))
+			fail("a file without a location", name);
+		if (n->type != ENTRY_FILE && n->data != DATA_NONE)
+			fail("data on a non-file", name);
+		if (n->type == ENTRY_NOD &&
+		    (n->rmajor > 4095 || n->rminor > 1048575))
+			fail("device numbers beyond the kernel's dev_t", name);
 		/*
 		 * The names of one line are consecutive entries, and the
 		 * reader keeps no reference of its own: at the first name of
@@ -96,7 +101,7 @@ static void check_entries(const struct entry_list *l)
 		for (j = i; j < l->len && l->v[j].node == n; j++)
 			refs++;
 		if (n->refs != refs)
-			fail("node references other than its entries", e->name);
+			fail("node references other than its entries", name);
 	}
 }
 
@@ -105,7 +110,7 @@ static int take(struct build *b, struct entry_list *l)
 {
 	check_entries(l);
 	check_round_trip(l);
-	return merge_source(&b->m[b->n - 1].img, l, 0, true, b->d);
+	return merge_source(&b->m[b->n - 1].img, l, true, b->d);
 }
 
 /* "segment": take what was read so far, as gen_init_cpio's hook does. */
@@ -162,8 +167,8 @@ static char *escaped_list(const struct entry_list *l, size_t *len,
 	for (i = 0; i < l->len; i++) {
 		const struct node *n = l->v[i].node;
 		bool slink = n->type == ENTRY_SLINK;
-		char *name = escape_field(l->v[i].name);
-		char *target = slink ? escape_field(n->target) : NULL;
+		char *name = escape_field(entry_name(&l->v[i]));
+		char *target = slink ? escape_field(node_target(n)) : NULL;
 		int rc = 0;
 
 		taken[i] = false;
@@ -225,13 +230,14 @@ static void check_round_trip(const struct entry_list *l)
 		if (!taken[i])
 			continue;
 		if (j >= back.len)
-			fail("an escaped line gave no entry", a->name);
+			fail("an escaped line gave no entry", entry_name(a));
 		b = &back.v[j++];
-		if (strcmp(a->name, b->name))
-			fail("a name read back differently", a->name);
+		if (strcmp(entry_name(a), entry_name(b)))
+			fail("a name read back differently", entry_name(a));
 		if (a->node->type == ENTRY_SLINK &&
-		    strcmp(a->node->target, b->node->target))
-			fail("a symlink target read back differently", a->name);
+		    strcmp(node_target(a->node), node_target(b->node)))
+			fail("a symlink target read back differently",
+			     entry_name(a));
 	}
 	if (j != back.len)
 		fail("escaped lines gave more entries", NULL);
@@ -283,5 +289,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < b.n; i++)
 		image_release(&b.m[i].img);
 	entry_list_release(&out);
+	model_release();
 	return 0;
 }

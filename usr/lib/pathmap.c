@@ -89,7 +89,7 @@ int path_cut_to_parent(char *path)
  * are long and share long prefixes, and a byte-at-a-time hash was a
  * visible part of building an image of many small files.
  */
-static uint32_t hash_path(const char *s)
+uint32_t path_hash(const char *s)
 {
 	size_t len = strlen(s);
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
@@ -140,59 +140,35 @@ static int grow(struct pathmap *m)
 	return grow_to(m, m->cap ? 2 * m->cap : 1024);
 }
 
-int pathmap_reserve(struct pathmap *m, size_t more)
-{
-	size_t cap = m->cap ? m->cap : 1024;
-
-	while (cap < 2 * (m->used + more))
-		cap *= 2;
-	return cap == m->cap ? 0 : grow_to(m, cap);
-}
-
-/* The top bit of a slot's index: the map owns (and frees) its path. */
-#define OWN_PATH 0x80000000u
-
 long pathmap_get(const struct pathmap *m, const char *path)
 {
 	const struct pathmap_slot *s;
 
 	if (!m->cap)
 		return -1;
-	s = find_slot(m, path, hash_path(path));
-	return s->path ? (long)(s->index & ~OWN_PATH) : -1;
+	s = find_slot(m, path, path_hash(path));
+	return s->path ? (long)s->index : -1;
 }
 
-static long get_or_put(struct pathmap *m, const char *path, size_t index,
-		       bool copy)
+long pathmap_get_or_put(struct pathmap *m, const char *path, size_t index)
 {
-	uint32_t hash = hash_path(path);
+	uint32_t hash = path_hash(path);
 	struct pathmap_slot *s;
 
-	if (index >= OWN_PATH)
+	if (index > UINT32_MAX)
 		return -2;
 	if (2 * (m->used + 1) > m->cap && grow(m))
 		return -2;
 	s = find_slot(m, path, hash);
 	if (s->path)
-		return (long)(s->index & ~OWN_PATH);
-	s->path = copy ? strdup(path) : (char *)path;
+		return (long)s->index;
+	s->path = strdup(path);
 	if (!s->path)
 		return -2;
 	s->hash = hash;
-	s->index = (uint32_t)index | (copy ? OWN_PATH : 0);
+	s->index = (uint32_t)index;
 	m->used++;
 	return -1;
-}
-
-long pathmap_get_or_put(struct pathmap *m, const char *path, size_t index)
-{
-	return get_or_put(m, path, index, true);
-}
-
-long pathmap_get_or_put_key(struct pathmap *m, const char *path,
-			    size_t index)
-{
-	return get_or_put(m, path, index, false);
 }
 
 void pathmap_release(struct pathmap *m)
@@ -200,8 +176,7 @@ void pathmap_release(struct pathmap *m)
 	size_t i;
 
 	for (i = 0; i < m->cap; i++)
-		if (m->slot[i].index & OWN_PATH)
-			free(m->slot[i].path);
+		free(m->slot[i].path);
 	free(m->slot);
 	m->slot = NULL;
 	m->cap = m->used = 0;

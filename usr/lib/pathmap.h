@@ -21,7 +21,7 @@
  */
 struct pathmap_slot {
 	char *path;	/* normal form; NULL when the slot is free */
-	uint32_t index;	/* the top bit: path is the map's own copy */
+	uint32_t index;
 	uint32_t hash;	/* of path, folded: probes rarely compare, and it
 			   places the slot (growth needs no rehash) */
 };
@@ -47,6 +47,9 @@ char *path_normalize(const char *name, int *dotdot);
 /* The parent of a normal-form path, cut in place; 0 for top-level paths. */
 int path_cut_to_parent(char *path);
 
+/* The hash of a path the map and an image's index place it by. */
+uint32_t path_hash(const char *path);
+
 /* The index stored for @path, or -1. */
 long pathmap_get(const struct pathmap *m, const char *path);
 
@@ -55,21 +58,6 @@ long pathmap_get(const struct pathmap *m, const char *path);
  * with @index and return -1.  -2 when out of memory.
  */
 long pathmap_get_or_put(struct pathmap *m, const char *path, size_t index);
-
-/*
- * The same, but storing @path itself, not a copy: it must stay unchanged
- * and allocated while the map holds it.  A copy and a malloc() fewer per
- * path, where a path's owner outlives the map (an image's entry names).
- */
-long pathmap_get_or_put_key(struct pathmap *m, const char *path,
-			    size_t index);
-
-/*
- * Make room for @more paths at once (a source's entries are counted
- * before they are merged): growing step by step rehashed every path
- * several times.  -1 when out of memory.
- */
-int pathmap_reserve(struct pathmap *m, size_t more);
 
 void pathmap_release(struct pathmap *m);
 

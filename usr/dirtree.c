@@ -646,8 +646,8 @@ static struct node *make_node(struct walk *w, const struct rec *r,
 			   r->mode);
 		return NULL;
 	}
-	if (linked && links->cap &&
-	    (seen = link_slot(links, r->dev, r->ino)) && *seen) {
+	seen = linked && links->cap ? link_slot(links, r->dev, r->ino) : NULL;
+	if (seen && *seen) {
 		(*seen)->refs++;
 		return *seen;
 	}

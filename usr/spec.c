@@ -156,7 +156,8 @@ static char *decode_field(struct parse *p, const char *what, const char *s,
 		size_t need;
 		int len;
 
-		if (env && f[0] == '$' && f[1] == '{' && (end = strchr(f + 2, '}'))) {
+		end = env && f[0] == '$' && f[1] == '{' ? strchr(f + 2, '}') : NULL;
+		if (end) {
 			char *var = strndup(f + 2, (size_t)(end - f - 2));
 
 			if (!var)

@@ -48,6 +48,51 @@ bool check_name(const struct entry *e, char path[CPIO_PATH_MAX],
 	return true;
 }
 
+/*
+ * A name that is not its own normal form is stored again, followed by
+ * its normal form, which is then the entry's key (see entry.h).
+ */
+static int keep_normal_form(struct entry *e, const char *path)
+{
+	const char *name = entry_name(e);
+	size_t len = strlen(name) + 1, plen = strlen(path);
+	uint32_t handle;
+	char *p = str_alloc(len + plen, &handle);
+
+	if (!p)
+		return -1;
+	memcpy(p, name, len);
+	memcpy(p + len, path, plen);
+	e->name = handle;
+	return 0;
+}
+
+int check_names(struct entry_list *l, struct diag *d)
+{
+	char path[CPIO_PATH_MAX];	/* check_name() sees to the length */
+	size_t i, kept = 0;
+	int rc = 0;
+
+	for (i = 0; i < l->len; i++) {
+		struct entry *e = &l->v[i];
+
+		if (rc || !check_name(e, path, d)) {
+			node_put(e->node);
+			continue;
+		}
+		e->normal = !strcmp(path, entry_name(e));
+		if (!e->normal && keep_normal_form(e, path)) {
+			diag_error(d, NULL, "out of memory");
+			rc = -1;
+			node_put(e->node);
+			continue;
+		}
+		l->v[kept++] = *e;
+	}
+	l->len = kept;
+	return rc;
+}
+
 static const char *file_type_name(mode_t mode)
 {
 	if (S_ISDIR(mode))

@@ -5,9 +5,10 @@
 /*
  * check: what must hold of each entry before a byte is written.
  *
- *  - check_name(): a name that is empty, is the root, has a ".." component,
- *    or does not fit the kernel's PATH_MAX (4096 bytes with its NUL) is an
- *    error, whatever source it came from;
+ *  - check_name(), check_names(): a name that is empty, is the root, has a
+ *    ".." component, or does not fit the kernel's PATH_MAX (4096 bytes
+ *    with its NUL) is an error, whatever source it came from; the others
+ *    get their normal forms, by which the merge knows them;
  *  - check_list_nodes(): for a spec list, a symlink target must fit
  *    PATH_MAX too, and a file's location must be a readable regular file
  *    that newc can hold (a FIFO or device is never opened for reading:
@@ -53,6 +54,12 @@ int file_checks_at(struct file_checks *c, const struct node *n,
 /* On success, @path holds the name's normal form (see pathmap.h). */
 bool check_name(const struct entry *e, char path[CPIO_PATH_MAX],
 		struct diag *d);
+/*
+ * check_name() for every entry of a source, before it is merged: a bad
+ * name is reported and its entry dropped; the others get their normal
+ * forms (entry_path()).  -1 when memory ran out (reported).
+ */
+int check_names(struct entry_list *l, struct diag *d);
 /* With @files_late, files are left to check_location_late(). */
 void check_list_nodes(struct entry_list *l, bool files_late, struct diag *d);
 /* For member @i of @m: a parent may also come from an earlier member. */

@@ -553,7 +553,8 @@ static int merge_list_part(struct build *b, struct entry_list *part)
 		    deplist_add(deps_of(b), node_path(part->v[i].node)))
 			rc = -1;
 	/* Within one list a repeated path is a mistake, not an overlay. */
-	if (merge_source(&b->members[b->nmembers - 1].img, part, true, b->d))
+	if (check_names(part, b->d) ||
+	    merge_source(&b->members[b->nmembers - 1].img, part, true, b->d))
 		rc = -1;
 	return rc;
 }
@@ -625,7 +626,7 @@ static int read_source(struct build *b, const char *path,
 		return read_list(b, path);
 	}
 	img = &b->members[b->nmembers - 1].img;
-	if (merge_source(img, &src, false, b->d))
+	if (check_names(&src, b->d) || merge_source(img, &src, false, b->d))
 		rc = -1;
 	return rc;
 }
@@ -648,7 +649,8 @@ static void read_sources(struct build *b)
 		microcode_read(o->microcode, &src, deps_of(b), &fd, b->d);
 		if (fd >= 0)
 			keep_fd(b, fd);
-		merge_source(&b->members[0].img, &src, false, b->d);
+		if (!check_names(&src, b->d))
+			merge_source(&b->members[0].img, &src, false, b->d);
 	}
 	for (i = 0; i < o->nsources; i++) {
 		if (!o->sources[i].early)

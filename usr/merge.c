@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/cpio.h"
-#include "check.h"
+#include "lib/pathmap.h"
 #include "merge.h"
 
 /*
@@ -83,41 +82,17 @@ long image_find(const struct image *img, const char *path)
 }
 
 /*
- * A name that is not its own normal form is stored again, followed by
- * its normal form, which is then the entry's key (see entry.h).
- */
-static int keep_normal_form(struct entry *e, const char *path)
-{
-	const char *name = entry_name(e);
-	size_t len = strlen(name) + 1, plen = strlen(path);
-	uint32_t handle;
-	char *p = str_alloc(len + plen, &handle);
-
-	if (!p)
-		return -1;
-	memcpy(p, name, len);
-	memcpy(p + len, path, plen);
-	e->name = handle;
-	return 0;
-}
-
-/*
  * Merge one entry, moved out of its source list; merge_source() made
  * room for it.  -1: out of memory.
  */
 static int merge_entry(struct image *img, struct entry *e,
 		       bool dups_are_errors, struct diag *d)
 {
-	char path[CPIO_PATH_MAX];	/* check_name() saw to the length */
+	const char *path = entry_path(e);	/* check_names() set it */
 	struct image_slot *s;
 	struct entry *old;
 	uint32_t hash;
 
-	if (!check_name(e, path, d))
-		goto drop;
-	e->normal = !strcmp(path, entry_name(e));
-	if (!e->normal && keep_normal_form(e, path))
-		return -1;
 	hash = path_hash(path);
 	s = find_slot(img, path, hash);
 	if (!s->entry) {
@@ -132,14 +107,12 @@ static int merge_entry(struct image *img, struct entry *e,
 		entry_loc(old, &at);
 		diag_error(d, ENTRY_LOC(e), "'%s' is already defined at %s:%u",
 			   entry_name(e), at.file, at.line);
-		goto drop;
+		node_put(e->node);
+		return 0;
 	}
 	/* The later definition takes the earlier one's place. */
 	node_put(old->node);
 	*old = *e;
-	return 0;
-drop:
-	node_put(e->node);
 	return 0;
 }
 

@@ -56,8 +56,8 @@ struct member {
 };
 
 /*
- * Move every entry of @src (emptied) into @img.  Names are checked
- * (check_name()); bad ones are reported and dropped.  With
+ * Move every entry of @src (emptied) into @img.  The names must have
+ * been checked and given their normal forms (check_names()).  With
  * @dups_are_errors, a path that the same source (node.source) defined
  * already is reported and dropped.  Returns 0, or -1 when memory ran out
  * (reported).

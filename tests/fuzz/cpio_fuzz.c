@@ -365,7 +365,8 @@ static void rebuild(const char *path, uint8_t how)
 		entry_list_release(&src);
 		goto done;
 	}
-	merge_source(&m.img, &src, false, &d);
+	if (!check_names(&src, &d))
+		merge_source(&m.img, &src, false, &d);
 	check_parents(&m, 0, &d);
 	check_mtimes(&m.img.entries, &o, &d);
 	if (diag_failed(&d))

@@ -110,6 +110,8 @@ static int take(struct build *b, struct entry_list *l)
 {
 	check_entries(l);
 	check_round_trip(l);
+	if (check_names(l, b->d))
+		return -1;
 	return merge_source(&b->m[b->n - 1].img, l, true, b->d);
 }
 

@@ -14,6 +14,10 @@
 #   deps     -> lib
 #   main     -> everything but deps     (usr/gen_init_cpio.c only)
 #
+# Within the compiler, the stages only include the stages they feed: the
+# writer (archive, sink) knows nothing of the checks, the merge or the
+# sources, and the merge nothing of the checks.
+#
 # No include may climb with "../", and the graph of headers has no cycle.
 use strict;
 use warnings;
@@ -26,6 +30,13 @@ my %below = (
 	inspect => [qw(lib image inspect)],
 	deps => [qw(lib deps)],
 	main => [qw(lib image compiler inspect)],
+);
+# Compiler files (by stem) and the compiler headers they may not include.
+my @sources = qw(spec.h dirtree.h cpioread.h microcode.h);
+my %not_upstream = (
+	archive => [qw(check.h merge.h), @sources],
+	sink => [qw(check.h merge.h archive.h), @sources],
+	merge => [qw(check.h), @sources],
 );
 my ($n, $failed) = (0, 0);
 
@@ -65,6 +76,9 @@ for my $rel (@files) {
 			push @bad, "$inc is not in usr/";
 		} elsif (!grep { $_ eq $to } @{$below{$layer}}) {
 			push @bad, "$inc is in layer $to";
+		} elsif ($layer eq 'compiler' && $rel =~ /^(\w+)\.[ch]$/ &&
+			 grep { $_ eq $inc } @{$not_upstream{$1} // []}) {
+			push @bad, "$inc is upstream of $1 in the data flow";
 		}
 		push @{$edges{$rel}}, $target;
 	}

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "archive.h"
-#include "check.h"
 
 #define FIRST_INO 721
 
@@ -29,10 +28,29 @@ struct writer {
 	const struct archive_opts *opts;
 	bool dry;
 	struct diag *d;
-	struct file_checks files;	/* late checks; the latest parent open */
+	struct dircache dirs;		/* the latest parent directory open */
 	const struct entry *last_dir;	/* the latest directory written */
 	uint32_t next_ino;		/* for alignment fillers */
 };
+
+uint32_t node_archive_mtime(const struct node *n, const struct archive_opts *o,
+			    int *clipped)
+{
+	int64_t t = n->mtime;
+	int clip = 0;
+
+	if (o->mtime_files == MTIME_FILES_BASE || !n->has_mtime)
+		t = o->mtime_base;
+	else if (o->mtime_files == MTIME_FILES_CLAMPED && t > (int64_t)o->mtime_base)
+		t = o->mtime_base;
+	else if (t < 0)
+		clip = -1;
+	else if (t > (int64_t)CPIO_FIELD_MAX)
+		clip = 1;
+	if (clipped)
+		*clipped = clip;
+	return clip < 0 ? 0 : clip > 0 ? CPIO_FIELD_MAX : (uint32_t)t;
+}
 
 static int report_write_error(struct writer *w, const struct entry *e, int rc)
 {
@@ -119,7 +137,7 @@ static int sum_data(int fd, uint64_t offset, uint64_t size, uint32_t *sum)
 static int open_path(struct writer *w, const struct entry *e)
 {
 	const char *name;
-	int at = file_checks_at(&w->files, e->node, &name);
+	int at = dircache_node_at(&w->dirs, e->node, &name);
 	int fd = openat(at, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
@@ -201,7 +219,7 @@ static int put_filler(struct writer *w, uint32_t fill)
 		.uid = n->uid,
 		.gid = n->gid,
 		.nlink = 2,
-		.mtime = node_archive_mtime(n, w->opts),
+		.mtime = node_archive_mtime(n, w->opts, NULL),
 	};
 	const char *name = entry_name(dir);
 	uint32_t len = (uint32_t)strlen(name) + 1;
@@ -471,7 +489,7 @@ static int write_file(struct writer *w, struct entry_list *l, size_t i,
 		.uid = n->uid,
 		.gid = n->gid,
 		.nlink = n->refs,
-		.mtime = node_archive_mtime(n, w->opts),
+		.mtime = node_archive_mtime(n, w->opts, NULL),
 	};
 	int fd = -1, rc = -1;
 	uint32_t pad;
@@ -529,7 +547,7 @@ static int write_slink(struct writer *w, const struct entry *e)
 		.uid = n->uid,
 		.gid = n->gid,
 		.nlink = 1,
-		.mtime = node_archive_mtime(n, w->opts),
+		.mtime = node_archive_mtime(n, w->opts, NULL),
 		.filesize = (uint32_t)len,
 	};
 	int rc = put_header_name(w, &h, entry_name(e), 0);
@@ -551,7 +569,7 @@ static int write_node(struct writer *w, const struct entry *e)
 		.uid = n->uid,
 		.gid = n->gid,
 		.nlink = n->type == ENTRY_NOD ? 1 : 2,
-		.mtime = node_archive_mtime(n, w->opts),
+		.mtime = node_archive_mtime(n, w->opts, NULL),
 		.rdevmajor = n->type == ENTRY_NOD ? n->rmajor : 0,
 		.rdevminor = n->type == ENTRY_NOD ? n->rminor : 0,
 	};
@@ -589,7 +607,7 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 	size_t i;
 	int rc = 0, opened;
 
-	file_checks_init(&w.files);
+	w.dirs = (struct dircache)DIRCACHE_INIT;
 
 	number_nodes(l);
 	w.next_ino = FIRST_INO;
@@ -613,13 +631,12 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 		case ENTRY_FILE:
 			opened = -1;
 			/* Found bad: go on, to report every such file. */
-			if (n->check == NODE_UNCHECKED &&
-			    check_location_late(n, &l->v[i], opts, &w.files, d))
-				late_failed = true;
-			if (n->check == NODE_UNSTATED &&
-			    (opened = open_unstated_late(n, &l->v[i], opts,
-							 &w.files, d)) < 0)
-				late_failed = true;
+			if (n->check == NODE_UNCHECKED ||
+			    n->check == NODE_UNSTATED) {
+				opened = opts->late.file(opts->late.ctx, n,
+							 &l->v[i], &w.dirs, d);
+				late_failed |= opened == -1;
+			}
 			if (n->check != NODE_BAD)
 				rc = write_file(&w, l, i, opened);
 			break;
@@ -635,7 +652,7 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 			progress_entry(opts->progress, entry_name(&l->v[i]),
 				       out->out_offset + out->len + out->gap);
 	}
-	file_checks_release(&w.files);
+	dircache_release(&w.dirs);
 	if (!rc)
 		rc = write_trailer(&w);
 	return rc || late_failed ? -1 : 0;

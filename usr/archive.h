@@ -17,6 +17,7 @@
 
 #include "lib/diag.h"
 #include "image/cpio.h"
+#include "dircache.h"
 #include "entry.h"
 #include "progress.h"
 #include "sink.h"
@@ -26,6 +27,29 @@ enum mtime_files {
 	MTIME_FILES_OWN,	/* files keep their own mtime (kernel default) */
 	MTIME_FILES_CLAMPED,	/* ... but no later than base (SOURCE_DATE_EPOCH) */
 	MTIME_FILES_BASE,	/* every entry gets base (-t) */
+};
+
+/*
+ * A file whose checks were left to the writer (NODE_UNCHECKED: a spec
+ * list's file when the output is a temporary file that any failure
+ * throws away; NODE_UNSTATED: a directory source's file known from
+ * readdir alone) is checked just before the writer opens it, back to back
+ * with the open and through the same directory cache: a separate pass
+ * would stat() tens of thousands of files and the writer then open each
+ * from a cold cache.  The writer only says which file it is about to
+ * read; the rules are the checker's (check_file_late() in check.c, which
+ * main names here).
+ */
+struct late_check {
+	/*
+	 * Check @n, the node of @e, as the checks would have, reaching its
+	 * file through @dirs.  Returns the file open (when checking needed
+	 * it open), -2 when it passed and is not open, or -1 when it failed
+	 * (reported through @d, and n->check is NODE_BAD).
+	 */
+	int (*file)(void *ctx, struct node *n, const struct entry *e,
+		    struct dircache *dirs, struct diag *d);
+	void *ctx;
 };
 
 /*
@@ -40,7 +64,16 @@ struct archive_opts {
 	uint32_t data_align;		/* -a: 0, or a power of two >= 4 */
 	uint32_t mtime_base;		/* the mtime of entries without one */
 	enum mtime_files mtime_files;
+	struct late_check late;		/* files left to the writer */
 };
+
+/*
+ * The mtime that goes into the archive for @n under @o; *@clipped (if not
+ * NULL) tells whether its own mtime did not fit newc: -1 before 1970
+ * (stored as 0), 1 after 2106 (stored as 2^32 - 1), else 0.
+ */
+uint32_t node_archive_mtime(const struct node *n, const struct archive_opts *o,
+			    int *clipped);
 
 /*
  * Write @l, in order, and the trailer to @out.  With @dry, nothing is read

@@ -13,7 +13,6 @@
 #include "image/cpio.h"
 #include "check.h"
 #include "dircache.h"
-#include "dirtree.h"
 
 bool check_name(const struct entry *e, char path[CPIO_PATH_MAX],
 		struct diag *d)
@@ -116,10 +115,10 @@ static const char *file_type_name(mode_t mode)
  * reported then, and nothing is left behind.
  */
 static int check_location(struct node *n, const struct srcloc *loc,
-			  struct file_checks *c, struct diag *d)
+			  struct dircache *dirs, bool as_root, struct diag *d)
 {
 	const char *path = node_path(n), *name;
-	int at = file_checks_at(c, n, &name);
+	int at = dircache_node_at(dirs, n, &name);
 	struct stat st;
 
 
@@ -139,7 +138,7 @@ static int check_location(struct node *n, const struct srcloc *loc,
 			   path, (unsigned long long)st.st_size);
 		return -1;
 	}
-	if (!c->as_root && faccessat(at, name, R_OK, AT_EACCESS)) {
+	if (!as_root && faccessat(at, name, R_OK, AT_EACCESS)) {
 		diag_error(d, loc, "cannot read '%s': %s", path,
 			   strerror(errno));
 		return -1;
@@ -153,33 +152,12 @@ static int check_location(struct node *n, const struct srcloc *loc,
 	return 0;
 }
 
-void file_checks_init(struct file_checks *c)
-{
-	c->dirs = (struct dircache)DIRCACHE_INIT;
-	c->as_root = geteuid() == 0;	/* root reads anything: no access checks */
-}
-
-void file_checks_release(struct file_checks *c)
-{
-	dircache_release(&c->dirs);
-}
-
-int file_checks_at(struct file_checks *c, const struct node *n,
-		   const char **name)
-{
-	int fd;
-	const char *at_path = node_open_at(n, &fd);
-
-	return dircache_at(&c->dirs, fd, at_path, name);
-}
-
 void check_list_nodes(struct entry_list *l, bool files_late, struct diag *d)
 {
+	struct dircache dirs = DIRCACHE_INIT;
+	bool as_root = geteuid() == 0;	/* root reads anything */
 	const struct node *prev = NULL;
-	struct file_checks c;
 	size_t i;
-
-	file_checks_init(&c);
 
 	for (i = 0; i < l->len; i++) {
 		struct node *n = l->v[i].node;
@@ -198,9 +176,9 @@ void check_list_nodes(struct entry_list *l, bool files_late, struct diag *d)
 		if (files_late)
 			n->check = NODE_UNCHECKED;
 		else
-			check_location(n, ENTRY_LOC(&l->v[i]), &c, d);
+			check_location(n, ENTRY_LOC(&l->v[i]), &dirs, as_root, d);
 	}
-	file_checks_release(&c);
+	dircache_release(&dirs);
 }
 
 /* The entry that defines @path before entry @before of member @i, or NULL. */
@@ -272,45 +250,21 @@ void check_parents(const struct member *m, size_t i, struct diag *d)
 	}
 }
 
-/*
- * A node's own mtime as newc can hold it: clipped to 0..2^32-1, and with
- * @d, a warning at @e where it is.
- */
-static uint32_t own_mtime(const struct node *n, const struct entry *e,
-			  const struct archive_opts *o, struct diag *d)
+/* The archive mtime of @n, with a warning at @e where it is clipped. */
+static void warn_mtime(const struct node *n, const struct entry *e,
+		       const struct archive_opts *o, struct diag *d)
 {
-	int64_t t = n->mtime;
+	int clipped;
 
-	if (o->mtime_files == MTIME_FILES_CLAMPED && t > (int64_t)o->mtime_base)
-		return o->mtime_base;
-	if (t < 0) {
-		if (d)
-			diag_warn(d, ENTRY_LOC(e),
-				  "mtime of '%s' is before 1970; stored as 0",
-				  entry_name(e));
-		return 0;
-	}
-	if (t > (int64_t)CPIO_FIELD_MAX) {
-		if (d)
-			diag_warn(d, ENTRY_LOC(e),
-				  "mtime of '%s' is after 2106; stored as 4294967295",
-				  entry_name(e));
-		return CPIO_FIELD_MAX;
-	}
-	return (uint32_t)t;
-}
-
-static uint32_t archive_mtime(const struct node *n, const struct entry *e,
-			      const struct archive_opts *o, struct diag *d)
-{
-	if (o->mtime_files == MTIME_FILES_BASE || !n->has_mtime)
-		return o->mtime_base;
-	return own_mtime(n, e, o, d);
-}
-
-uint32_t node_archive_mtime(const struct node *n, const struct archive_opts *o)
-{
-	return archive_mtime(n, NULL, o, NULL);
+	node_archive_mtime(n, o, &clipped);
+	if (clipped < 0)
+		diag_warn(d, ENTRY_LOC(e),
+			  "mtime of '%s' is before 1970; stored as 0",
+			  entry_name(e));
+	else if (clipped > 0)
+		diag_warn(d, ENTRY_LOC(e),
+			  "mtime of '%s' is after 2106; stored as 4294967295",
+			  entry_name(e));
 }
 
 void check_mtimes(struct entry_list *l, const struct archive_opts *o,
@@ -321,17 +275,7 @@ void check_mtimes(struct entry_list *l, const struct archive_opts *o,
 	/* A file the writer checks is warned about then. */
 	for (i = 0; i < l->len; i++)
 		if (l->v[i].node->check == NODE_CHECKED)
-			archive_mtime(l->v[i].node, &l->v[i], o, d);
-}
-
-int check_location_late(struct node *n, const struct entry *e,
-			const struct archive_opts *o, struct file_checks *c,
-			struct diag *d)
-{
-	if (check_location(n, ENTRY_LOC(e), c, d))
-		return -1;
-	archive_mtime(n, e, o, d);
-	return 0;
+			warn_mtime(l->v[i].node, &l->v[i], o, d);
 }
 
 /* What the walk would have recorded of the file, from the open file. */
@@ -343,7 +287,7 @@ static int record_opened(struct node *n, int fd, struct diag *d)
 	const char *path = node_path(n);
 
 	if (fstat(fd, &st)) {
-		dirtree_error(d, path, "cannot stat: %s", strerror(errno));
+		diag_path_error(d, path, "cannot stat: %s", strerror(errno));
 		return -1;
 	}
 	/*
@@ -351,11 +295,11 @@ static int record_opened(struct node *n, int fd, struct diag *d)
 	 * one: stat() would have gone to it too), another type is not.
 	 */
 	if (!S_ISREG(st.st_mode)) {
-		dirtree_error(d, path, "was replaced while being archived");
+		diag_path_error(d, path, "was replaced while being archived");
 		return -1;
 	}
 	if ((uint64_t)st.st_size > CPIO_FIELD_MAX) {
-		dirtree_error(d, path,
+		diag_path_error(d, path,
 			   "%llu bytes: newc cannot hold files of 4 GiB or more",
 			   (unsigned long long)st.st_size);
 		return -1;
@@ -371,12 +315,11 @@ static int record_opened(struct node *n, int fd, struct diag *d)
 	return 0;
 }
 
-int open_unstated_late(struct node *n, const struct entry *e,
-		       const struct archive_opts *o, struct file_checks *c,
-		       struct diag *d)
+static int open_unstated(struct node *n, struct dircache *dirs,
+			 struct diag *d)
 {
 	const char *name;
-	int at = file_checks_at(c, n, &name);
+	int at = dircache_node_at(dirs, n, &name);
 	/* Never through a symlink, never hanging on a FIFO: it was a file. */
 	int fd = openat(at, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 			O_NOCTTY | O_CLOEXEC);
@@ -384,10 +327,10 @@ int open_unstated_late(struct node *n, const struct entry *e,
 	n->check = NODE_BAD;
 	if (fd < 0) {
 		if (errno == ELOOP)
-			dirtree_error(d, node_path(n),
+			diag_path_error(d, node_path(n),
 				      "was replaced while being archived");
 		else
-			dirtree_error(d, node_path(n), "cannot read: %s",
+			diag_path_error(d, node_path(n), "cannot read: %s",
 				      strerror(errno));
 		return -1;
 	}
@@ -396,6 +339,27 @@ int open_unstated_late(struct node *n, const struct entry *e,
 		return -1;
 	}
 	n->check = NODE_CHECKED;
-	archive_mtime(n, e, o, d);
 	return fd;
+}
+
+int check_file_late(void *ctx, struct node *n, const struct entry *e,
+		    struct dircache *dirs, struct diag *d)
+{
+	const struct late_checker *c = ctx;
+	int fd = -2;
+
+	if (n->check == NODE_UNSTATED)
+		fd = open_unstated(n, dirs, d);
+	else if (check_location(n, ENTRY_LOC(e), dirs, c->as_root, d))
+		fd = -1;
+	if (fd != -1)
+		warn_mtime(n, e, c->opts, d);
+	return fd;
+}
+
+void late_checker_init(struct late_checker *c, struct archive_opts *o)
+{
+	c->opts = o;
+	c->as_root = geteuid() == 0;	/* root reads anything: no access checks */
+	o->late = (struct late_check){ check_file_late, c };
 }

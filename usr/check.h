@@ -19,7 +19,9 @@
  *    its member or in an earlier member (the kernel unpacks them in order
  *    into one root), or is something other than a directory or symlink.
  *  - check_mtimes(): warn where a file's own mtime does not fit newc (and
- *    node_archive_mtime() clips it).
+ *    node_archive_mtime() clips it);
+ *  - check_file_late(): the same checks for a file the writer is about to
+ *    open, when they were left to it (see struct late_check).
  */
 
 #include <stdbool.h>
@@ -31,26 +33,6 @@
 #include "entry.h"
 #include "merge.h"
 
-/*
- * What checking file locations needs: their directories, kept open (the
- * writer opens the files through the same cache), and whether access
- * must be asked (not of root).
- */
-struct file_checks {
-	struct dircache dirs;
-	bool as_root;
-};
-
-void file_checks_init(struct file_checks *c);
-void file_checks_release(struct file_checks *c);
-
-/*
- * The directory to open @n's file from (kept open in @c), and into
- * *@name the file's name there (see dircache_at()).
- */
-int file_checks_at(struct file_checks *c, const struct node *n,
-		   const char **name);
-
 /* On success, @path holds the name's normal form (see pathmap.h). */
 bool check_name(const struct entry *e, char path[CPIO_PATH_MAX],
 		struct diag *d);
@@ -60,38 +42,32 @@ bool check_name(const struct entry *e, char path[CPIO_PATH_MAX],
  * forms (entry_path()).  -1 when memory ran out (reported).
  */
 int check_names(struct entry_list *l, struct diag *d);
-/* With @files_late, files are left to check_location_late(). */
+/* With @files_late, files are left to check_file_late(). */
 void check_list_nodes(struct entry_list *l, bool files_late, struct diag *d);
 /* For member @i of @m: a parent may also come from an earlier member. */
 void check_parents(const struct member *m, size_t i, struct diag *d);
 void check_mtimes(struct entry_list *l, const struct archive_opts *o,
 		  struct diag *d);
 
-/* The mtime that goes into the archive for @n (see archive_opts). */
-uint32_t node_archive_mtime(const struct node *n, const struct archive_opts *o);
-
 /*
- * The writer's check of a file left unchecked (NODE_UNCHECKED), just
- * before it opens the file, when the output is a temporary file that any
- * failure throws away: the same check and messages, the mtime warnings
- * of check_mtimes() included.  A separate pass stat()s tens of
- * thousands of files and the writer then opens each one from a cold
- * cache; back to back, the open finds what the stat() just looked up.
+ * The writer's check of a file left to it (see struct late_check in
+ * archive.h): a spec list's file (NODE_UNCHECKED) gets the same checks
+ * and messages as check_list_nodes() gives, a directory source's file
+ * that the walk did not stat (NODE_UNSTATED) is opened and checked as the
+ * walk would have, from the open file: a regular file (it was when the
+ * walk saw it) under 4 GiB, whose mode, owner (under the source's -u/-g),
+ * size, mtime and identity are then recorded.  Both get check_mtimes()'s
+ * warnings.  @ctx is a struct late_checker.
  */
-int check_location_late(struct node *n, const struct entry *e,
-			const struct archive_opts *o, struct file_checks *c,
-			struct diag *d);
+int check_file_late(void *ctx, struct node *n, const struct entry *e,
+		    struct dircache *dirs, struct diag *d);
 
-/*
- * Open a directory source's file that the walk did not stat
- * (NODE_UNSTATED) and check it as the walk would have, from the open
- * file: a regular file (it was when the walk saw it) under 4 GiB;
- * then record mode, owner (under the source's -u/-g), size, mtime and
- * identity, and warn about its mtime.  Returns the open file, or -1 with the
- * problem reported at the file's path and the node NODE_BAD.
- */
-int open_unstated_late(struct node *n, const struct entry *e,
-		       const struct archive_opts *o, struct file_checks *c,
-		       struct diag *d);
+struct late_checker {
+	const struct archive_opts *opts;
+	bool as_root;		/* no access checks: root reads anything */
+};
+
+/* Make @o's writer ask check_file_late(), with @c for its context. */
+void late_checker_init(struct late_checker *c, struct archive_opts *o);
 
 #endif

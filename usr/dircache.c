@@ -77,3 +77,12 @@ void dircache_release(struct dircache *c)
 	c->dir = NULL;
 	c->cap = 0;
 }
+
+int dircache_node_at(struct dircache *c, const struct node *n,
+		     const char **name)
+{
+	int fd;
+	const char *at_path = node_open_at(n, &fd);
+
+	return dircache_at(c, fd, at_path, name);
+}

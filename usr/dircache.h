@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "entry.h"
+
 struct dircache {
 	int base;	/* what the cached directory is relative to */
 	int fd;		/* the cached directory, or -1 */
@@ -35,6 +37,10 @@ struct dircache {
  */
 int dircache_at(struct dircache *c, int base, const char *path,
 		const char **name);
+
+/* The same for the file of node @n (node_open_at()). */
+int dircache_node_at(struct dircache *c, const struct node *n,
+		     const char **name);
 
 void dircache_release(struct dircache *c);
 

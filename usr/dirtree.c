@@ -74,30 +74,6 @@ struct walk {
 	uint32_t source;	/* the tree's (source_add()) */
 };
 
-__attribute__((format(printf, 3, 0)))
-static void path_verror(struct diag *d, const char *path, const char *fmt,
-			va_list ap)
-{
-	/* Printed as the spec would write it: a newline stays on one line. */
-	char *msg = NULL, *shown = escape_field(path);
-	struct srcloc loc = { .file = shown ? shown : path };
-
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	diag_error(d, &loc, "%s", msg ? msg : "out of memory");
-	free(shown);
-	free(msg);
-}
-
-void dirtree_error(struct diag *d, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	path_verror(d, path, fmt, ap);
-	va_end(ap);
-}
-
 /* Report a problem with one path of the walk (@rel below the root). */
 __attribute__((format(printf, 3, 4)))
 static void path_error(struct walk *w, const char *rel, const char *fmt, ...)
@@ -108,7 +84,7 @@ static void path_error(struct walk *w, const char *rel, const char *fmt, ...)
 	if (asprintf(&path, "%s/%s", w->root, rel) < 0)
 		path = NULL;
 	va_start(ap, fmt);
-	path_verror(w->d, path ? path : w->root, fmt, ap);
+	diag_path_verror(w->d, path ? path : w->root, fmt, ap);
 	va_end(ap);
 	free(path);
 }

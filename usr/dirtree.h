@@ -27,13 +27,6 @@
 #include "depfile.h"
 #include "entry.h"
 
-/*
- * Report a problem with @path, a file of a directory source, located by
- * that path (escaped as a spec list writes it), as the walk reports its
- * own: also for what the writer finds when it opens the file.
- */
-__attribute__((format(printf, 3, 4)))
-void dirtree_error(struct diag *d, const char *path, const char *fmt, ...);
 
 /*
  * Append the entries of the tree at @root to @out, and its paths to @deps

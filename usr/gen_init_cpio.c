@@ -880,6 +880,7 @@ int main(int argc, char **argv)
 {
 	struct options o = { .do_fsync = true };
 	struct diag d = DIAG_INIT(PROG);
+	struct late_checker late;
 	struct progress progress;
 	int status = parse_command_line(argc, argv, &o, &d);
 
@@ -889,6 +890,8 @@ int main(int argc, char **argv)
 		o.comp.level = o.comp.method->default_level;
 	progress_init(&progress, o.verbose);
 	o.archive.progress = &progress;
+	/* The files the checks leave to the writer: check.c's rules. */
+	late_checker_init(&late, &o.archive);
 	if (status == EXIT_OK && o.mode != MODE_BUILD)
 		status = read_image(&o, &d);
 	else if (status == EXIT_OK && choose_mtimes(&o, &d) == 0)

@@ -4,8 +4,10 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "diag.h"
+#include "escape.h"
 
 static void diag_print(struct diag *d, const struct srcloc *loc,
 		       const char *level, const char *fmt, va_list ap)
@@ -44,4 +46,24 @@ void diag_warn(struct diag *d, const struct srcloc *loc, const char *fmt, ...)
 		d->errors++;
 	else
 		d->warnings++;
+}
+
+void diag_path_verror(struct diag *d, const char *path, const char *fmt,
+		      va_list ap)
+{
+	char *shown = escape_field(path);
+	struct srcloc loc = { .file = shown ? shown : path };
+
+	diag_print(d, &loc, "error", fmt, ap);
+	d->errors++;
+	free(shown);
+}
+
+void diag_path_error(struct diag *d, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_path_verror(d, path, fmt, ap);
+	va_end(ap);
 }

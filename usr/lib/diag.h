@@ -20,6 +20,7 @@
  * warning is counted (and printed) as an error.
  */
 
+#include <stdarg.h>
 #include <stdbool.h>
 
 struct srcloc {
@@ -43,6 +44,18 @@ void diag_error(struct diag *d, const struct srcloc *loc, const char *fmt, ...);
 
 __attribute__((format(printf, 3, 4)))
 void diag_warn(struct diag *d, const struct srcloc *loc, const char *fmt, ...);
+
+/*
+ * An error located by a path (a directory source's file), the path
+ * escaped as a spec list writes it: a newline in a name stays on the
+ * message's line.
+ */
+__attribute__((format(printf, 3, 4)))
+void diag_path_error(struct diag *d, const char *path, const char *fmt, ...);
+
+__attribute__((format(printf, 3, 0)))
+void diag_path_verror(struct diag *d, const char *path, const char *fmt,
+		      va_list ap);
 
 /* True once anything counted as an error has been reported. */
 static inline bool diag_failed(const struct diag *d)

@@ -27,7 +27,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "lib/escape.h"
+#include "lib/array.h"
+#include "lib/hashmap.h"
 #include "image/cpio.h"
 #include "dircache.h"
 #include "dirtree.h"
@@ -301,41 +302,19 @@ static int walk_tree(struct walk *w)
 	return 0;
 }
 
-/* Where (@dev, @ino) goes in a table of @cap slots (a power of two). */
-static size_t link_hash(dev_t dev, ino_t ino, size_t cap)
+/* The hash of an inode: 32 bits of its device, as a node keeps them. */
+static uint32_t hash_ino(dev_t dev, ino_t ino)
 {
-	uint64_t h = (uint64_t)ino * 0x9E3779B97F4A7C15ull ^ (uint64_t)dev;
-
-	return (size_t)(h ^ (h >> 29)) & (cap - 1);
+	return hash_words((uint32_t)dev, (uint32_t)ino, (uint32_t)(ino >> 32));
 }
 
-/*
- * Files the walk did not stat that share an inode number are hard links
- * of each other (or, with a file mounted over one of them, are not):
- * stat() them after all, so that the links are grouped, and their
- * number counted, as stat() says.  A set of (dev, ino) of those files.
- */
-struct inoset {
-	struct ino_slot {
-		uint64_t ino;
-		dev_t dev;
-		size_t rec;	/* SIZE_MAX: free */
-	} *v;
-	size_t cap;
-};
-
-/* The record already holding @r's inode, or SIZE_MAX after adding @r. */
-static size_t inoset_add(struct inoset *s, const struct rec *r, size_t i)
+/* Whether record @ref (its index + 1) is the inode of record @key. */
+static bool rec_same_ino(const void *ctx, uint32_t ref, const void *key)
 {
-	size_t k = link_hash(r->dev, r->ino, s->cap);
+	const struct rec *r = &((const struct walk *)ctx)->v[ref - 1];
+	const struct rec *k = key;
 
-	while (s->v[k].rec != SIZE_MAX) {
-		if (s->v[k].ino == r->ino && s->v[k].dev == r->dev)
-			return s->v[k].rec;
-		k = (k + 1) & (s->cap - 1);
-	}
-	s->v[k] = (struct ino_slot){ r->ino, r->dev, i };
-	return SIZE_MAX;
+	return r->ino == k->ino && r->dev == k->dev;
 }
 
 /* Stat the record of a file the walk did not; 0, or -1 if it is gone. */
@@ -351,31 +330,39 @@ static int stat_rec(struct walk *w, struct rec *r)
 	return 0;
 }
 
-/* Stat each file of a shared inode number; a gone one becomes mode 0. */
+/*
+ * Files the walk did not stat that share an inode number are hard links
+ * of each other (or, with a file mounted over one of them, are not):
+ * stat() them after all, so that the links are grouped, and their
+ * number counted, as stat() says.  A gone one becomes mode 0.
+ */
 static int stat_shared_inos(struct walk *w)
 {
-	struct inoset s = { .cap = 1024 };
-	size_t i, first;
+	struct hashmap seen = HASHMAP_INIT;
+	size_t i;
 
-	while (s.cap < 2 * w->len)
-		s.cap *= 2;
-	s.v = malloc(s.cap * sizeof(*s.v));
-	if (!s.v)
+	if (hashmap_reserve(&seen, w->len))
 		return -1;
-	for (i = 0; i < s.cap; i++)
-		s.v[i].rec = SIZE_MAX;
 	for (i = 0; i < w->len; i++) {
-		if (!w->v[i].unstated)
+		struct rec *r = &w->v[i];
+		uint32_t hash = hash_ino(r->dev, r->ino);
+		struct hashmap_slot *s;
+		struct rec *first;
+
+		if (!r->unstated)
 			continue;
-		first = inoset_add(&s, &w->v[i], i);
-		if (first == SIZE_MAX)
+		s = hashmap_find(&seen, hash, r, rec_same_ino, w);
+		if (!s->ref) {
+			hashmap_fill(&seen, s, hash, (uint32_t)i + 1);
 			continue;
-		if (w->v[first].unstated && stat_rec(w, &w->v[first]))
-			w->v[first].mode = 0;
-		if (stat_rec(w, &w->v[i]))
-			w->v[i].mode = 0;
+		}
+		first = &w->v[s->ref - 1];
+		if (first->unstated && stat_rec(w, first))
+			first->mode = 0;
+		if (stat_rec(w, r))
+			r->mode = 0;
 	}
-	free(s.v);
+	hashmap_release(&seen);
 	return 0;
 }
 
@@ -500,39 +487,42 @@ static int order_dir(const struct walk *w, size_t first, size_t count,
 
 /* Hard links: regular files seen before, by (dev, ino). */
 struct linkmap {
-	struct node **v;	/* open addressing over (dev, ino) */
+	struct hashmap index;
+	struct node **v;
+	size_t len;
 	size_t cap;
-	size_t used;
 };
 
-/* By a node's dev, 32 bits of st_dev (see struct node). */
-static struct node **link_slot(struct linkmap *m, uint32_t dev, ino_t ino)
+/* Whether node @ref (its index + 1) is the inode of record @key. */
+static bool node_same_ino(const void *ctx, uint32_t ref, const void *key)
 {
-	size_t i = link_hash(dev, ino, m->cap);
+	const struct node *n = ((const struct linkmap *)ctx)->v[ref - 1];
+	const struct rec *r = key;
 
-	while (m->v[i] && !(m->v[i]->dev == dev && m->v[i]->ino == ino))
-		i = (i + 1) & (m->cap - 1);
-	return &m->v[i];
+	/* A node keeps 32 bits of st_dev (see struct node). */
+	return n->dev == (uint32_t)r->dev && n->ino == r->ino;
 }
 
-static int link_add(struct linkmap *m, struct node *n)
+/* The node made earlier for @r's inode, or NULL. */
+static struct node *link_find(const struct linkmap *m, const struct rec *r)
 {
-	if (2 * (m->used + 1) > m->cap) {
-		struct linkmap bigger = { .cap = m->cap ? 2 * m->cap : 256 };
-		size_t i;
+	uint32_t ref = hashmap_get(&m->index, hash_ino(r->dev, r->ino), r,
+				   node_same_ino, m);
 
-		bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
-		if (!bigger.v)
-			return -1;
-		for (i = 0; i < m->cap; i++)
-			if (m->v[i])
-				*link_slot(&bigger, m->v[i]->dev, m->v[i]->ino) = m->v[i];
-		bigger.used = m->used;
-		free(m->v);
-		*m = bigger;
-	}
-	*link_slot(m, n->dev, n->ino) = n;
-	m->used++;
+	return ref ? m->v[ref - 1] : NULL;
+}
+
+static int link_add(struct linkmap *m, const struct rec *r, struct node *n)
+{
+	uint32_t hash = hash_ino(r->dev, r->ino);
+	struct hashmap_slot *s;
+
+	if (hashmap_reserve(&m->index, 1) ||
+	    ARRAY_GROW(m->v, m->cap, m->len + 1, 256))
+		return -1;
+	s = hashmap_find(&m->index, hash, r, node_same_ino, m);
+	m->v[m->len++] = n;
+	hashmap_fill(&m->index, s, hash, (uint32_t)m->len);
 	return 0;
 }
 
@@ -612,7 +602,7 @@ static struct node *make_node(struct walk *w, const struct rec *r,
 {
 	int type = entry_type_of_mode(r->mode);
 	bool linked = type == ENTRY_FILE && r->nlink > 1;
-	struct node *n, **seen;
+	struct node *n, *seen;
 	int rc;
 
 	if (!r->mode)
@@ -622,10 +612,10 @@ static struct node *make_node(struct walk *w, const struct rec *r,
 			   r->mode);
 		return NULL;
 	}
-	seen = linked && links->cap ? link_slot(links, r->dev, r->ino) : NULL;
-	if (seen && *seen) {
-		(*seen)->refs++;
-		return *seen;
+	seen = linked ? link_find(links, r) : NULL;
+	if (seen) {
+		seen->refs++;
+		return seen;
 	}
 	n = node_new((enum entry_type)type, w->source);
 	if (!n)
@@ -641,7 +631,7 @@ static struct node *make_node(struct walk *w, const struct rec *r,
 		rc = symlink_node(w, r, n);
 	else
 		rc = special_node(w, r, n);
-	if (!rc && linked && link_add(links, n))
+	if (!rc && linked && link_add(links, r, n))
 		rc = -1;
 	if (rc) {
 		node_put(n);
@@ -654,7 +644,7 @@ static int make_entries(struct walk *w, const size_t *order,
 			const struct idmap *ids, struct entry_list *out,
 			struct deplist *deps)
 {
-	struct linkmap links = { 0 };
+	struct linkmap links = { HASHMAP_INIT, NULL, 0, 0 };
 	size_t i;
 	int rc = 0;
 
@@ -674,6 +664,7 @@ static int make_entries(struct walk *w, const size_t *order,
 		node_put(n);
 	}
 	free(links.v);
+	hashmap_release(&links.index);
 	return rc;
 }
 

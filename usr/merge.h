@@ -18,28 +18,20 @@
 #include <stdint.h>
 
 #include "lib/diag.h"
-#include "lib/pathmap.h"
+#include "lib/hashmap.h"
 #include "image/compress.h"
 #include "entry.h"
 
 /*
- * The index of an image's paths, an open-addressing hash table like
- * pathmap's, whose keys are the entries' own normal forms (entry_path()):
- * a slot is an entry's index and its path's hash, 8 bytes (16 with a
- * pointer to the key; 8 bytes an entry saved at half load).
+ * An image: its entries, and an index of their paths whose keys are the
+ * entries' own normal forms (entry_path()), 8 bytes a slot (lib/hashmap).
  */
-struct image_slot {
-	uint32_t entry;		/* its index + 1; 0 when the slot is free */
-	uint32_t hash;		/* path_hash() of its path */
-};
-
 struct image {
 	struct entry_list entries;
-	struct image_slot *slot;
-	size_t cap;		/* the number of slots; 0 before the first */
+	struct hashmap index;
 };
 
-#define IMAGE_INIT { ENTRY_LIST_INIT, NULL, 0 }
+#define IMAGE_INIT { ENTRY_LIST_INIT, HASHMAP_INIT }
 
 /*
  * One member of the boot image: a complete archive with its own trailer

@@ -7,10 +7,12 @@
 # $(objtree)/tests/unit/, and linked with the one object it tests (and
 # what that object needs), named below.
 
-unit_tests := cpio_test pathmap_test escape_test
+unit_tests := cpio_test pathmap_test escape_test hashmap_test
 cpio_test-objs := usr/image/cpio.o
-pathmap_test-objs := usr/lib/pathmap.o
+pathmap_test-objs := usr/lib/pathmap.o usr/lib/strmap.o usr/lib/hashmap.o \
+	usr/lib/array.o
 escape_test-objs := usr/lib/escape.o
+hashmap_test-objs := usr/lib/hashmap.o usr/lib/array.o usr/lib/inomap.o
 
 unit_progs := $(addprefix $(objtree)/tests/unit/,$(unit_tests))
 

@@ -5,63 +5,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "inomap.h"
 
-static size_t slot_of(const struct inomap *m, const struct ino_key *k)
+static uint32_t hash_key(const struct ino_key *k)
 {
-	uint64_t h = ((uint64_t)k->ino << 24 ^ (uint64_t)k->devmajor << 12 ^
-		      k->devminor) * 0x9E3779B97F4A7C15ull;
-	size_t i = (size_t)(h >> 32) & (m->cap - 1);
+	return hash_words(k->ino, k->devmajor, k->devminor);
+}
 
-	while (m->val[i] && memcmp(&m->key[i], k, sizeof(*k)))
-		i = (i + 1) & (m->cap - 1);
-	return i;
+static bool key_is(const void *ctx, uint32_t ref, const void *key)
+{
+	const struct inomap *m = ctx;
+
+	return !memcmp(&m->v[ref - 1].key, key, sizeof(struct ino_key));
 }
 
 void *inomap_get(const struct inomap *m, const struct ino_key *k)
 {
-	return m->cap ? m->val[slot_of(m, k)] : NULL;
-}
+	uint32_t ref = hashmap_get(&m->index, hash_key(k), k, key_is, m);
 
-static int grow(struct inomap *m)
-{
-	struct inomap big = { .cap = m->cap ? 2 * m->cap : 64 };
-	size_t i;
-
-	big.key = calloc(big.cap, sizeof(*big.key));
-	big.val = calloc(big.cap, sizeof(*big.val));
-	if (!big.key || !big.val) {
-		free(big.key);
-		free(big.val);
-		return -1;
-	}
-	for (i = 0; i < m->cap; i++) {
-		size_t j;
-
-		if (!m->val[i])
-			continue;
-		j = slot_of(&big, &m->key[i]);
-		big.key[j] = m->key[i];
-		big.val[j] = m->val[i];
-	}
-	big.used = m->used;
-	free(m->key);
-	free(m->val);
-	*m = big;
-	return 0;
+	return ref ? m->v[ref - 1].val : NULL;
 }
 
 int inomap_put(struct inomap *m, const struct ino_key *k, void *val)
 {
-	size_t i;
+	uint32_t hash = hash_key(k);
+	struct hashmap_slot *s;
 
-	if (2 * (m->used + 1) > m->cap && grow(m))
+	if (hashmap_reserve(&m->index, 1) ||
+	    ARRAY_GROW(m->v, m->cap, m->len + 1, 64))
 		return -1;
-	i = slot_of(m, k);
-	if (!m->val[i])
-		m->used++;
-	m->key[i] = *k;
-	m->val[i] = val;
+	s = hashmap_find(&m->index, hash, k, key_is, m);
+	if (s->ref) {
+		m->v[s->ref - 1].val = val;
+		return 0;
+	}
+	m->v[m->len++] = (struct inomap_item){ *k, val };
+	hashmap_fill(&m->index, s, hash, (uint32_t)m->len);
 	return 0;
 }
 
@@ -70,10 +50,9 @@ void inomap_clear(struct inomap *m, void (*fn)(void *ctx, void *val),
 {
 	size_t i;
 
-	for (i = 0; fn && i < m->cap; i++)
-		if (m->val[i])
-			fn(ctx, m->val[i]);
-	free(m->key);
-	free(m->val);
-	memset(m, 0, sizeof(*m));
+	for (i = 0; fn && i < m->len; i++)
+		fn(ctx, m->v[i].val);
+	free(m->v);
+	hashmap_release(&m->index);
+	*m = (struct inomap)INOMAP_INIT;
 }

@@ -7,12 +7,14 @@
  *
  * In newc, the names of one inode share c_ino, c_devmajor and c_devminor
  * (and have c_nlink > 1); the kernel links them while it unpacks one
- * member and forgets them at the trailer.  This is a hash table from that
- * key to whatever a reader keeps per inode.
+ * member and forgets them at the trailer.  This is a map (over the hash
+ * index, hashmap.h) from that key to whatever a reader keeps per inode.
  */
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "hashmap.h"
 
 struct ino_key {
 	uint32_t ino;
@@ -20,14 +22,19 @@ struct ino_key {
 	uint32_t devminor;
 };
 
-struct inomap {
-	struct ino_key *key;
-	void **val;		/* NULL: free slot */
-	size_t cap;		/* a power of two, or 0 */
-	size_t used;
+struct inomap_item {
+	struct ino_key key;
+	void *val;
 };
 
-#define INOMAP_INIT { NULL, NULL, 0, 0 }
+struct inomap {
+	struct hashmap index;
+	struct inomap_item *v;
+	size_t len;
+	size_t cap;
+};
+
+#define INOMAP_INIT { HASHMAP_INIT, NULL, 0, 0 }
 
 /* The value stored for @k, or NULL. */
 void *inomap_get(const struct inomap *m, const struct ino_key *k);

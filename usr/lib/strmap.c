@@ -1,92 +1,63 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * strmap.c: a string-keyed hash table (see strmap.h).
+ * strmap.c: strings with a number each, over the hash index (see
+ * strmap.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "strmap.h"
 
-/* FNV-1a: short keys (paths, module names) hash well and fast with it. */
-static size_t hash_string(const char *s)
+static bool key_is(const void *ctx, uint32_t ref, const void *key)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	const struct strmap *m = ctx;
 
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ull;
-	}
-	return (size_t)(h ^ (h >> 32));
-}
-
-static struct strmap_slot *find_slot(const struct strmap *m, const char *key,
-				     size_t hash)
-{
-	size_t i = hash & (m->cap - 1);
-
-	while (m->v[i].key &&
-	       !(m->v[i].hash == hash && !strcmp(m->v[i].key, key)))
-		i = (i + 1) & (m->cap - 1);
-	return &m->v[i];
+	return !strcmp(m->v[ref - 1].key, key);
 }
 
 long strmap_get(const struct strmap *m, const char *key)
 {
-	const struct strmap_slot *s;
+	uint32_t ref = hashmap_get(&m->index, hash_string(key), key, key_is, m);
 
-	if (!m->cap)
-		return -1;
-	s = find_slot(m, key, hash_string(key));
-	return s->key ? s->val : -1;
+	return ref ? m->v[ref - 1].val : -1;
 }
 
-static int grow(struct strmap *m)
+long strmap_get_or_put(struct strmap *m, const char *key, long val)
 {
-	struct strmap bigger = { .cap = m->cap ? 2 * m->cap : 64 };
-	size_t i;
+	uint32_t hash = hash_string(key);
+	struct hashmap_slot *s;
+	char *copy;
 
-	bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
-	if (!bigger.v)
-		return -1;
-	for (i = 0; i < m->cap; i++)
-		if (m->v[i].key)
-			*find_slot(&bigger, m->v[i].key, m->v[i].hash) = m->v[i];
-	bigger.used = m->used;
-	free(m->v);
-	*m = bigger;
-	return 0;
+	if (hashmap_reserve(&m->index, 1) ||
+	    ARRAY_GROW(m->v, m->cap, m->len + 1, 64))
+		return -2;
+	s = hashmap_find(&m->index, hash, key, key_is, m);
+	if (s->ref)
+		return m->v[s->ref - 1].val;
+	copy = strdup(key);
+	if (!copy)
+		return -2;
+	m->v[m->len++] = (struct strmap_item){ copy, val };
+	hashmap_fill(&m->index, s, hash, (uint32_t)m->len);
+	return -1;
 }
 
 int strmap_put(struct strmap *m, const char *key, long val)
 {
-	size_t hash = hash_string(key);
-	struct strmap_slot *s;
+	long old = strmap_get_or_put(m, key, val);
 
-	if (m->cap) {
-		s = find_slot(m, key, hash);
-		if (s->key)
-			return 1;
-	}
-	if (2 * (m->used + 1) > m->cap && grow(m))
-		return -1;
-	s = find_slot(m, key, hash);
-	s->key = strdup(key);
-	if (!s->key)
-		return -1;
-	s->hash = hash;
-	s->val = val;
-	m->used++;
-	return 0;
+	return old == -2 ? -1 : old == -1 ? 0 : 1;
 }
 
 void strmap_release(struct strmap *m)
 {
 	size_t i;
 
-	for (i = 0; i < m->cap; i++)
+	for (i = 0; i < m->len; i++)
 		free(m->v[i].key);
 	free(m->v);
-	m->v = NULL;
-	m->cap = m->used = 0;
+	hashmap_release(&m->index);
+	*m = (struct strmap)STRMAP_INIT;
 }

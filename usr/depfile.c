@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/array.h"
 #include "lib/escape.h"
 #include "depfile.h"
 
@@ -21,15 +22,8 @@ int deplist_add(struct deplist *l, const char *path)
 
 	if (!l)
 		return 0;
-	if (l->len == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 256;
-		char **v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (ARRAY_GROW(l->v, l->cap, l->len + 1, 256))
+		return -1;
 	copy = strdup(path);
 	if (!copy)
 		return -1;

@@ -126,15 +126,8 @@ static struct rec *add_rec(struct walk *w, const char *dir, const char *name,
 {
 	struct rec *r;
 
-	if (w->len == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 1024;
-		struct rec *v = realloc(w->v, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		w->v = v;
-		w->cap = cap;
-	}
+	if (ARRAY_GROW(w->v, w->cap, w->len + 1, 1024))
+		return NULL;
 	r = &w->v[w->len];
 	r->rel = join_path(dir, name);
 	if (!r->rel)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/array.h"
 #include "entry.h"
 
 #define STR_CHUNK_BITS 20
@@ -73,20 +74,13 @@ const char *str_get(uint32_t handle)
 static struct {
 	struct source *v;
 	uint32_t len;
-	uint32_t cap;
+	size_t cap;
 } sources;
 
 long source_add(const char *name, int fd)
 {
-	if (sources.len == sources.cap) {
-		uint32_t cap = sources.cap ? 2 * sources.cap : 16;
-		struct source *v = realloc(sources.v, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		sources.v = v;
-		sources.cap = cap;
-	}
+	if (ARRAY_GROW(sources.v, sources.cap, sources.len + 1, 16))
+		return -1;
 	sources.v[sources.len] = (struct source){ .name = name, .fd = fd };
 	return sources.len++;
 }
@@ -102,15 +96,8 @@ long source_add_offset(uint32_t source, uint64_t offset)
 
 	if (s->noffsets == ENTRY_WHERE_MAX)
 		return -1;
-	if (s->noffsets == s->cap) {
-		uint32_t cap = s->cap ? 2 * s->cap : 64;
-		uint64_t *v = realloc(s->offsets, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		s->offsets = v;
-		s->cap = cap;
-	}
+	if (ARRAY_GROW(s->offsets, s->cap, s->noffsets + 1, 64))
+		return -1;
 	s->archive = true;
 	s->offsets[s->noffsets] = offset;
 	return s->noffsets++;

@@ -133,7 +133,7 @@ struct source {
 	bool archive;		/* entries' where is a header's number: */
 	uint64_t *offsets;	/* ... the offset of each header */
 	uint32_t noffsets;
-	uint32_t cap;
+	size_t cap;
 };
 
 /* A new source; its number, or -1 when out of memory. */

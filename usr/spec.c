@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/escape.h"
 #include "spec.h"
 
@@ -27,7 +28,7 @@ struct spec_line {
 	uint32_t source;	/* the list's (source_add()) */
 	char **field;
 	unsigned int nfields;
-	unsigned int cap;
+	size_t cap;
 };
 
 /* One line being parsed: its node, and its names once decoded. */
@@ -355,15 +356,8 @@ static int split_fields(struct spec_line *sl, char *buf)
 	for (;;) {
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (sl->nfields + 1 >= sl->cap) {
-			unsigned int cap = sl->cap ? 2 * sl->cap : 16;
-			char **field = realloc(sl->field, cap * sizeof(*field));
-
-			if (!field)
-				return -1;
-			sl->field = field;
-			sl->cap = cap;
-		}
+		if (ARRAY_GROW(sl->field, sl->cap, sl->nfields + 2, 16))
+			return -1;
 		if (!*p)
 			break;
 		sl->field[sl->nfields++] = p;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/strmap.h"
 #include "elfdeps.h"
 #include "elfread.h"
@@ -120,16 +121,9 @@ static int dirlist_add(struct dirlist *dl, char *dir)
 		free(dir);
 		return rc < 0 ? -1 : 0;
 	}
-	if (dl->len == dl->cap) {
-		size_t cap = dl->cap ? 2 * dl->cap : 16;
-		char **v = realloc(dl->v, cap * sizeof(*v));
-
-		if (!v) {
-			free(dir);
-			return -1;
-		}
-		dl->v = v;
-		dl->cap = cap;
+	if (ARRAY_GROW(dl->v, dl->cap, dl->len + 1, 16)) {
+		free(dir);
+		return -1;
 	}
 	dl->v[dl->len++] = dir;
 	return 0;
@@ -339,16 +333,9 @@ static int add_object(struct process *p, const char *path, char *origin,
 
 	if (!origin)
 		return -1;
-	if (p->len == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 32;
-
-		o = realloc(p->v, cap * sizeof(*o));
-		if (!o) {
-			free(origin);
-			return -1;
-		}
-		p->v = o;
-		p->cap = cap;
+	if (ARRAY_GROW(p->v, p->cap, p->len + 1, 32)) {
+		free(origin);
+		return -1;
 	}
 	o = &p->v[p->len];
 	o->path = strdup(path);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/strmap.h"
 #include "kmods.h"
 
@@ -91,15 +92,8 @@ struct kmods {
 
 static int strvec_add(struct strvec *sv, char *s)
 {
-	if (sv->len == sv->cap) {
-		size_t cap = sv->cap ? 2 * sv->cap : 16;
-		char **v = realloc(sv->v, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		sv->v = v;
-		sv->cap = cap;
-	}
+	if (ARRAY_GROW(sv->v, sv->cap, sv->len + 1, 16))
+		return -1;
 	sv->v[sv->len++] = s;
 	return 0;
 }
@@ -216,15 +210,8 @@ static long add_module(struct kmods *k, const char *path)
 	char *name;
 	int rc;
 
-	if (k->nmods == k->cap) {
-		size_t cap = k->cap ? 2 * k->cap : 1024;
-		struct module *v = realloc(k->mods, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		k->mods = v;
-		k->cap = cap;
-	}
+	if (ARRAY_GROW(k->mods, k->cap, k->nmods + 1, 1024))
+		return -1;
 	rc = strmap_put(&k->by_path, path, idx);
 	if (rc)
 		return rc < 0 ? -1 : strmap_get(&k->by_path, path);
@@ -319,15 +306,8 @@ static int read_builtin(struct kmods *k)
 
 static int alias_add(struct alias_table *t, char *pattern, char *module)
 {
-	if (t->len == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 1024;
-		struct alias *v = realloc(t->v, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		t->v = v;
-		t->cap = cap;
-	}
+	if (ARRAY_GROW(t->v, t->cap, t->len + 1, 1024))
+		return -1;
 	alias_normalise(pattern);
 	normalise_name(module);
 	t->v[t->len++] = (struct alias){ pattern, module };

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/strmap.h"
 #include "ldconf.h"
 
@@ -30,16 +31,9 @@ static int add_string(struct ldconf *v, char *s)
 {
 	if (!s)
 		return -1;
-	if (v->len == v->cap) {
-		size_t cap = v->cap ? 2 * v->cap : 16;
-		char **p = realloc(v->dirs, cap * sizeof(*p));
-
-		if (!p) {
-			free(s);
-			return -1;
-		}
-		v->dirs = p;
-		v->cap = cap;
+	if (ARRAY_GROW(v->dirs, v->cap, v->len + 1, 16)) {
+		free(s);
+		return -1;
 	}
 	v->dirs[v->len++] = s;
 	return 0;

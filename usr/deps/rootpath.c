@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/array.h"
 #include "lib/escape.h"
 #include "rootpath.h"
 
@@ -75,17 +76,10 @@ static int add_step(struct resolved *res, enum step_kind kind, char *path,
 {
 	struct step *s;
 
-	if (res->nsteps == res->cap) {
-		size_t cap = res->cap ? 2 * res->cap : 8;
-
-		s = realloc(res->steps, cap * sizeof(*s));
-		if (!s) {
-			free(path);
-			free(target);
-			return -ENOMEM;
-		}
-		res->steps = s;
-		res->cap = cap;
+	if (ARRAY_GROW(res->steps, res->cap, res->nsteps + 1, 8)) {
+		free(path);
+		free(target);
+		return -ENOMEM;
 	}
 	s = &res->steps[res->nsteps++];
 	s->kind = kind;

@@ -3,14 +3,14 @@
 #
 # tests/unit.t: the unit tests of tests/unit/ (the newc header codec, path
 # normal forms and the path map, the spec field escapes, the hash index,
-# growable arrays and the inode map), built by make
+# growable arrays and the inode map, the byte string), built by make
 # check into $OBJTREE/tests/unit/.  Each program prints its own test
 # points; a program that dies or exits non-zero without saying why is a
 # failure here too.
 
 . "${SRCTREE:-.}/tests/lib.sh"
 
-for name in cpio_test pathmap_test escape_test hashmap_test; do
+for name in cpio_test pathmap_test escape_test hashmap_test buf_test; do
 	prog=$OBJTREE/tests/unit/$name
 	if [ ! -x "$prog" ]; then
 		ok 1 "$name: not built ($prog)"

@@ -81,7 +81,7 @@ int check_names(struct entry_list *l, struct diag *d)
 		}
 		e->normal = !strcmp(path, entry_name(e));
 		if (!e->normal && keep_normal_form(e, path)) {
-			diag_error(d, NULL, "out of memory");
+			diag_oom(d, NULL);
 			rc = -1;
 			node_put(e->node);
 			continue;

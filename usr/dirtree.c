@@ -679,7 +679,7 @@ int dirtree_read(const char *root, const struct idmap *ids, bool stat_late,
 		len--;
 	trimmed = strndup(root, len);
 	if (!trimmed) {
-		diag_error(d, &loc, "out of memory");
+		diag_oom(d, &loc);
 		return -1;
 	}
 	w.root = trimmed;
@@ -710,7 +710,7 @@ int dirtree_read(const char *root, const struct idmap *ids, bool stat_late,
 	rc = 0;
 	goto out;
 oom:
-	diag_error(d, &loc, "out of memory");
+	diag_oom(d, &loc);
 out:
 	for (i = 0; i < w.len; i++)
 		free(w.v[i].rel);

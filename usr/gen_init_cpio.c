@@ -225,7 +225,7 @@ static int add_source(struct options *o, const char *path, bool early,
 				       (o->nsources + 1) * sizeof(*v));
 
 	if (!v) {
-		diag_error(d, NULL, "out of memory");
+		diag_oom(d, NULL);
 		return -1;
 	}
 	o->sources = v;
@@ -508,7 +508,7 @@ static int add_member(struct build *b, const char *what,
 	struct member *v = realloc(b->members, (b->nmembers + 1) * sizeof(*v));
 
 	if (!v) {
-		diag_error(b->d, NULL, "out of memory");
+		diag_oom(b->d, NULL);
 		return -1;
 	}
 	b->members = v;

@@ -92,7 +92,7 @@ int merge_source(struct image *img, struct entry_list *src,
 	if (img->entries.v != in.v)
 		free(in.v);
 	if (rc)
-		diag_error(d, NULL, "out of memory");
+		diag_oom(d, NULL);
 	return rc;
 }
 

@@ -218,7 +218,7 @@ int microcode_read(const char *dir, struct entry_list *out,
 	}
 	return 0;
 oom:
-	diag_error(d, &loc, "out of memory");
+	diag_oom(d, &loc);
 	return -1;
 }
 

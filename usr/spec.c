@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "lib/array.h"
+#include "lib/buf.h"
 #include "lib/escape.h"
 #include "spec.h"
 
@@ -130,6 +131,33 @@ static int parse_devnum(struct parse *p, const char *what, const char *s,
 	return 0;
 }
 
+/* Append the value of the variable named by @f up to @end (unset: nothing). */
+static int add_variable(struct buf *out, const char *f, const char *end)
+{
+	char *var = strndup(f, (size_t)(end - f));
+	const char *val;
+
+	if (!var)
+		return -1;
+	val = getenv(var);
+	free(var);
+	return val ? buf_addstr(out, val) : 0;
+}
+
+/* A bad escape at @f in field @s: reported. */
+static void bad_escape(struct parse *p, const char *what, const char *s,
+		       const char *f, int why)
+{
+	if (why == ESCAPE_NUL)
+		diag_error(p->d, &p->loc,
+			   "%s '%s': '\\000' (a NUL byte) cannot be part of it",
+			   what, s);
+	else
+		diag_error(p->d, &p->loc,
+			   "%s '%s': unknown escape '\\%.1s' (use \\\\ or \\NNN in octal)",
+			   what, s, f + 1);
+}
+
 /*
  * Decode one field: "\\" is a backslash and "\NNN" (three octal digits)
  * the byte NNN, so that names with blanks, newlines or backslashes can be
@@ -139,78 +167,45 @@ static int parse_devnum(struct parse *p, const char *what, const char *s,
 static char *decode_field(struct parse *p, const char *what, const char *s,
 			  bool env)
 {
-	size_t cap, n = 0;
-	char *out;
-	const char *f = s;
+	struct buf out = BUF_INIT;
+	const char *f = s, *end;
+	char c, *decoded;
+	int len = 1;
 
 	/* Most fields have nothing to decode. */
 	if (!strpbrk(s, env ? "\\$" : "\\")) {
-		out = strdup(s);
-		if (!out)
-			diag_error(p->d, &p->loc, "out of memory");
-		return out;
+		decoded = strdup(s);
+		if (!decoded)
+			diag_oom(p->d, &p->loc);
+		return decoded;
 	}
-	cap = strlen(s) + 1;
-	out = malloc(cap);
-	while (out && *f) {
-		const char *end, *val = NULL;
-		size_t need;
-		int len;
-
+	if (buf_grow(&out, strlen(s)))
+		goto oom;
+	while (*f) {
 		end = env && f[0] == '$' && f[1] == '{' ? strchr(f + 2, '}') : NULL;
 		if (end) {
-			char *var = strndup(f + 2, (size_t)(end - f - 2));
-
-			if (!var)
+			if (add_variable(&out, f + 2, end))
 				goto oom;
-			val = getenv(var);
-			free(var);
-			need = n + (val ? strlen(val) : 0) + strlen(end + 1) + 1;
-			if (need > cap) {
-				char *bigger = realloc(out, need);
-
-				if (!bigger)
-					goto oom;
-				out = bigger;
-				cap = need;
-			}
-			if (val) {
-				memcpy(out + n, val, strlen(val));
-				n += strlen(val);
-			}
 			f = end + 1;
 			continue;
 		}
-		if (*f != '\\') {
-			out[n++] = *f++;
-			continue;
+		c = *f;
+		len = *f == '\\' ? escape_decode(f, &c) : 1;
+		if (len <= 0) {
+			bad_escape(p, what, s, f, len);
+			buf_release(&out);
+			return NULL;
 		}
-		len = escape_decode(f, &out[n]);
-		if (len > 0) {
-			n++;
-			f += len;
-			continue;
-		}
-		if (len == ESCAPE_NUL) {
-			diag_error(p->d, &p->loc,
-				   "%s '%s': '\\000' (a NUL byte) cannot be part of it",
-				   what, s);
-			goto fail;
-		}
-		diag_error(p->d, &p->loc,
-			   "%s '%s': unknown escape '\\%.1s' (use \\\\ or \\NNN in octal)",
-			   what, s, f + 1);
-		goto fail;
+		if (buf_add(&out, &c, 1))
+			goto oom;
+		f += len;
 	}
-	if (out)
-		out[n] = '\0';
-	else
-		diag_error(p->d, &p->loc, "out of memory");
-	return out;
+	decoded = buf_detach(&out, NULL);
+	if (decoded)
+		return decoded;
 oom:
-	diag_error(p->d, &p->loc, "out of memory");
-fail:
-	free(out);
+	buf_release(&out);
+	diag_oom(p->d, &p->loc);
 	return NULL;
 }
 
@@ -236,7 +231,7 @@ static int add_name(struct parse *p, const char *field)
 		return -1;
 	if (p->nnames == p->cap && grow_names(p)) {
 		free(name);
-		diag_error(p->d, &p->loc, "out of memory");
+		diag_oom(p->d, &p->loc);
 		return -1;
 	}
 	/* The archive stores names relative to the root, as the kernel's tool. */
@@ -267,7 +262,7 @@ static int decode_into(struct parse *p, const char *what, const char *s,
 		return -1;
 	*handle = str_add(text);
 	if (!*handle)
-		diag_error(p->d, &p->loc, "out of memory");
+		diag_oom(p->d, &p->loc);
 	free(text);
 	return *handle ? 0 : -1;
 }
@@ -398,7 +393,7 @@ static int add_entries(struct parse *p, struct entry_list *out)
 		if (!entry_list_add(out, p->names[i], p->node, p->loc.line)) {
 			while (out->len > before)
 				entry_list_drop_last(out);
-			diag_error(p->d, &p->loc, "out of memory");
+			diag_oom(p->d, &p->loc);
 			return -1;
 		}
 	}
@@ -451,7 +446,7 @@ static int spec_parse_line(struct spec_line *sl, struct entry_list *out,
 	p.cap = sizeof(p.in_place) / sizeof(p.in_place[0]);
 	p.node = node_new(kw->type, sl->source);
 	if (!p.node) {
-		diag_error(d, &sl->loc, "out of memory");
+		diag_oom(d, &sl->loc);
 		return -1;
 	}
 	if (kw->parse(&p, sl->field + 1) == 0)
@@ -552,7 +547,7 @@ int spec_read(FILE *f, const char *name, struct entry_list *out,
 	int rc = 0, nul;
 
 	if (!r.line || !r.chunk || source < 0) {
-		diag_error(d, &sl.loc, "out of memory");
+		diag_oom(d, &sl.loc);
 		rc = -1;
 		goto out;
 	}

@@ -7,12 +7,13 @@
 # $(objtree)/tests/unit/, and linked with the one object it tests (and
 # what that object needs), named below.
 
-unit_tests := cpio_test pathmap_test escape_test hashmap_test
+unit_tests := cpio_test pathmap_test escape_test hashmap_test buf_test
 cpio_test-objs := usr/image/cpio.o
 pathmap_test-objs := usr/lib/pathmap.o usr/lib/strmap.o usr/lib/hashmap.o \
 	usr/lib/array.o
 escape_test-objs := usr/lib/escape.o
 hashmap_test-objs := usr/lib/hashmap.o usr/lib/array.o usr/lib/inomap.o
+buf_test-objs := usr/lib/buf.o usr/lib/array.o
 
 unit_progs := $(addprefix $(objtree)/tests/unit/,$(unit_tests))
 

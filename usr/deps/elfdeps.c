@@ -81,7 +81,7 @@ struct dirlist {
 
 static int out_of_memory(struct elfdeps *ed)
 {
-	diag_error(ed->d, NULL, "out of memory");
+	diag_oom(ed->d, NULL);
 	return -1;
 }
 

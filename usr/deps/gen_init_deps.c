@@ -295,7 +295,7 @@ static void run(struct options *o, struct diag *d)
 	FILE *out = open_memstream(&buf, &len);
 
 	if (!out) {
-		diag_error(d, NULL, "out of memory");
+		diag_oom(d, NULL);
 		return;
 	}
 	if (root_init(&r, dir, out)) {
@@ -306,7 +306,7 @@ static void run(struct options *o, struct diag *d)
 	}
 	resolve(o, &r, d);
 	if (fclose(out))
-		diag_error(d, NULL, "out of memory");
+		diag_oom(d, NULL);
 	else if (!diag_failed(d))
 		write_output(o, buf, len, d);
 	root_release(&r);

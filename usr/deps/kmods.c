@@ -704,6 +704,6 @@ int kmods_resolve(struct root *r, const char *kver, char *const *names,
 	}
 	kmods_release(&k);
 	if (rc)
-		diag_error(d, NULL, "out of memory");
+		diag_oom(d, NULL);
 	return rc;
 }

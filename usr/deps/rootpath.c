@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/array.h"
+#include "lib/buf.h"
 #include "lib/escape.h"
 #include "rootpath.h"
 
@@ -353,38 +354,13 @@ int root_print(struct root *r, const struct resolved *res)
 /* All of @fd's bytes, however the file reports its size. */
 static int read_all(int fd, size_t hint, char **buf, size_t *len)
 {
-	size_t cap = hint + 1, used = 0;
-	char *p = malloc(cap);
+	struct buf b = BUF_INIT;
+	int rc = buf_read_fd(&b, fd, hint);
 
-	for (;;) {
-		ssize_t n;
-
-		if (!p)
-			return -ENOMEM;
-		n = read(fd, p + used, cap - used);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			n = -errno;
-			free(p);
-			return (int)n;
-		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
-		if (used == cap) {
-			char *bigger = realloc(p, 2 * cap);
-
-			if (!bigger)
-				free(p);
-			p = bigger;
-			cap *= 2;
-		}
-	}
-	p[used] = '\0';
-	*buf = p;
-	*len = used;
-	return 0;
+	if (rc)
+		return rc;
+	*buf = buf_detach(&b, len);
+	return *buf ? 0 : -ENOMEM;
 }
 
 int root_read_file(const struct root *r, const char *path, char **buf,

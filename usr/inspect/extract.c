@@ -756,7 +756,7 @@ static int write_pass(struct extractor *x, const char *path,
 
 	x->made = calloc(x->ntypes + 1, sizeof(*x->made));
 	if (!x->made) {
-		diag_error(x->d, NULL, "out of memory");
+		diag_oom(x->d, NULL);
 		return -1;
 	}
 	x->writing = true;
@@ -787,7 +787,7 @@ int extract_image(const char *path, const char *dir, FILE *out,
 	if (x.root < 0)
 		diag_error(d, &loc, "cannot open the directory: %s", strerror(errno));
 	else if (!x.l || !x.spool)
-		diag_error(d, NULL, "out of memory");
+		diag_oom(d, NULL);
 	else if (!img_scan_spooled(path, &v, x.spool, d) && !diag_failed(d))
 		rc = write_pass(&x, path, &v);
 	release(&x);

@@ -425,7 +425,7 @@ int diff_images(const char *a, const char *b, FILE *out, struct diag *d)
 	if (!collect(a, &x, d) && !collect(b, &y, d)) {
 		rc = compare_images(out, a, &x, b, &y);
 		if (rc < 0)
-			diag_error(d, NULL, "out of memory");
+			diag_oom(d, NULL);
 	}
 	release(&x);
 	release(&y);

@@ -369,7 +369,7 @@ int list_image(const char *path, FILE *out, struct diag *d)
 	int rc;
 
 	if (!l) {
-		diag_error(d, NULL, "out of memory");
+		diag_oom(d, NULL);
 		return -1;
 	}
 	rc = img_scan_path(path, &v, 0, d);

@@ -48,6 +48,11 @@ void diag_warn(struct diag *d, const struct srcloc *loc, const char *fmt, ...)
 		d->warnings++;
 }
 
+void diag_oom(struct diag *d, const struct srcloc *loc)
+{
+	diag_error(d, loc, "out of memory");
+}
+
 void diag_path_verror(struct diag *d, const char *path, const char *fmt,
 		      va_list ap)
 {

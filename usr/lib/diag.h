@@ -45,6 +45,9 @@ void diag_error(struct diag *d, const struct srcloc *loc, const char *fmt, ...);
 __attribute__((format(printf, 3, 4)))
 void diag_warn(struct diag *d, const struct srcloc *loc, const char *fmt, ...);
 
+/* The one message for memory that ran out, at @loc (may be NULL). */
+void diag_oom(struct diag *d, const struct srcloc *loc);
+
 /*
  * An error located by a path (a directory source's file), the path
  * escaped as a spec list writes it: a newline in a name stays on the

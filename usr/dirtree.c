@@ -48,12 +48,15 @@ struct rec {
 	ino_t ino;
 	dev_t rdev;
 	long parent;		/* index of the directory holding it, or -1 */
-	size_t first;		/* a directory's entries: records first.. */
-	size_t count;		/* ..first + count - 1 (read_dir() adds them
-				   one directory at a time) */
+	/*
+	 * A directory's entries are records first..first + count - 1
+	 * (read_dir() adds them one directory at a time).
+	 */
+	size_t first;
+	size_t count;
 	size_t name;		/* offset of the last component in rel */
-	bool unstated;		/* a regular file known from readdir alone:
-				   mode S_IFREG, dev and ino, nothing else */
+	/* A regular file known from readdir alone: mode S_IFREG, dev, ino. */
+	bool unstated;
 };
 
 struct walk {
@@ -167,7 +170,7 @@ static bool real_inos(struct walk *w, int fd, dev_t dev)
 	w->fs_real_inos = false;
 	if (fstatfs(fd, &sf))
 		return false;
-	for (i = 0; i < sizeof(trusted) / sizeof(trusted[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(trusted); i++)
 		if ((unsigned long)sf.f_type == trusted[i])
 			w->fs_real_inos = true;
 	return w->fs_real_inos;

@@ -766,6 +766,7 @@ fail:
 static void write_depfile(struct build *b)
 {
 	int rc = depfile_write(b->o->depfile, b->o->output, &b->deps);
+
 	if (rc)
 		diag_error(b->d, NULL, "cannot write '%s': %s", b->o->depfile,
 			   strerror(-rc));

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/array.h"
 #include "lib/pathmap.h"
 #include "image/cpio.h"
 #include "microcode.h"
@@ -207,7 +208,7 @@ int microcode_read(const char *dir, struct entry_list *out,
 	    add(out, MICROCODE_DIR, dir_node((uint32_t)source)))
 		goto oom;
 	before = out->len;
-	for (i = 0; i < sizeof(blobs) / sizeof(blobs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(blobs); i++)
 		if (add_blob(dir, &blobs[i], *fd, (uint32_t)source, out, deps,
 			     &loc, d))
 			return -1;

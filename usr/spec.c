@@ -336,7 +336,7 @@ static const struct spec_keyword *find_keyword(const char *word)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(keywords); i++)
 		if (!strcmp(keywords[i].word, word))
 			return &keywords[i];
 	return NULL;
@@ -443,7 +443,7 @@ static int spec_parse_line(struct spec_line *sl, struct entry_list *out,
 	if (check_field_count(kw, sl, d))
 		return 0;
 	p.names = p.in_place;
-	p.cap = sizeof(p.in_place) / sizeof(p.in_place[0]);
+	p.cap = ARRAY_SIZE(p.in_place);
 	p.node = node_new(kw->type, sl->source);
 	if (!p.node) {
 		diag_oom(d, &sl->loc);

@@ -5,6 +5,7 @@
 #include <endian.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "cpio.h"
 
 /*
@@ -96,7 +97,7 @@ int cpio_decode_header(const char in[CPIO_HDR_LEN], enum cpio_format *fmt,
 		*bad = "magic";
 		return -1;
 	}
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
 		if (get_hex8(in + 6 + 8 * i, fields[i])) {
 			*bad = field_names[i];
 			return -1;

@@ -854,19 +854,19 @@ second=$(awk 'NR == 2 { print $1 }' "$T/a.layout")
 
 head -c $((c_data + 3)) "$T/a.cpio" >"$T/cut-data.cpio"
 expect_error "archive cut in a file's data" \
-	"$T/cut-data.cpio: offset $c_off: error: truncated: $c_size bytes of data run past the end ($((c_data + 3)) bytes)" \
+	"$T/cut-data.cpio: member 1: offset $c_off: error: truncated: $c_size bytes of data run past the end ($((c_data + 3)) bytes)" \
 	"$GEN" -o "$T/eo/err.cpio" "$T/cut-data.cpio"
 head -c $((second + 50)) "$T/a.cpio" >"$T/cut-hdr.cpio"
 expect_error "archive cut in a header" \
-	"$T/cut-hdr.cpio: offset $second: error: truncated: no room for a header" \
+	"$T/cut-hdr.cpio: member 1: offset $second: error: truncated: a header needs 110 bytes, 50 left" \
 	"$GEN" -o "$T/eo/err.cpio" "$T/cut-hdr.cpio"
 head -c "$t_off" "$T/a.cpio" >"$T/no-trailer.cpio"
 expect_error "archive without its trailer" \
-	"$T/no-trailer.cpio: offset $t_off: error: truncated: no room for a header" \
+	"$T/no-trailer.cpio: member 1: offset $t_off: error: truncated: the member ends without its TRAILER!!! entry" \
 	"$GEN" -o "$T/eo/err.cpio" "$T/no-trailer.cpio"
 { cat "$T/a.cpio"; printf 'garbage\n'; } >"$T/garbage.cpio"
 expect_error "garbage after the trailer" \
-	"$T/garbage.cpio: offset $A_SIZE: error: data after the trailer is not another cpio member" \
+	"$T/garbage.cpio: offset $A_SIZE: error: neither a cpio member (at a multiple of 4) nor compressed data the kernel knows (bytes 67 61 72 62)" \
 	"$GEN" -o "$T/eo/err.cpio" "$T/garbage.cpio"
 
 # patch FILE OFFSET BYTES: overwrite in place.
@@ -876,12 +876,12 @@ patch() {
 cp "$T/a.cpio" "$T/badhex.cpio"
 patch "$T/badhex.cpio" $((c_off + 14 + 3)) G
 expect_error "a bad hex digit" \
-	"$T/badhex.cpio: offset $c_off: error: not a newc/crc header (bad c_mode)" \
+	"$T/badhex.cpio: member 1: offset $c_off: error: not a newc/crc header (bad c_mode)" \
 	"$GEN" -o "$T/eo/err.cpio" "$T/badhex.cpio"
 cp "$T/a.cpio" "$T/name0.cpio"
 patch "$T/name0.cpio" $((second + 94)) 00000000
 expect_error "name size 0" \
-	"$T/name0.cpio: offset $second: error: name size 0 is not within 1..4096" \
+	"$T/name0.cpio: member 1: offset $second: error: name size 0 is not within 1..4096" \
 	"$GEN" -o "$T/eo/err.cpio" "$T/name0.cpio"
 
 # An archive from elsewhere must not climb out of the image.
@@ -891,6 +891,35 @@ echo x >"$T/climb.x"
 expect_error "'..' in an archive" \
 	"$T/climb.cpio: offset 0: error: name '../climb.x' has a '..' component" \
 	"$GEN" -o "$T/eo/err.cpio" "$T/climb.cpio"
+
+# The reader is the one --list and --verify use (usr/image/imgread.c): what
+# the kernel takes but a source must not be (no trailer, leading zeros in
+# the decompressed data, a compressed member after a stored one) is
+# refused by the source's visitor (usr/cpioread.c).
+(cd "$T/arc" && find . -mindepth 1 | cpio -o -H odc --quiet) >"$T/odc.cpio"
+expect_error "an odc archive" \
+	"$T/odc.cpio: member 1: offset 0: error: an old binary-portable (odc) header: the kernel reads only newc/crc (cpio -H newc)" \
+	"$GEN" -o "$T/eo/err.cpio" "$T/odc.cpio"
+gzip -c "$T/no-trailer.cpio" >"$T/no-trailer.cpio.gz"
+expect_error "compressed archive without its trailer" \
+	"$T/no-trailer.cpio.gz: member 1: offset $t_off: error: truncated: the member ends without its TRAILER!!! entry" \
+	"$GEN" -o "$T/eo/err.cpio" "$T/no-trailer.cpio.gz"
+{ cat "$T/a.cpio"; gzip -c "$T/a.cpio"; } >"$T/mixed.cpio"
+expect_error "a compressed member after a stored one" \
+	"$T/mixed.cpio: offset $A_SIZE: error: data after the trailer is not another cpio member (a compressed member after an uncompressed one is not supported as a source)" \
+	"$GEN" -o "$T/eo/err.cpio" "$T/mixed.cpio"
+{ head -c 512 /dev/zero; cat "$T/a.cpio"; } | gzip -c >"$T/zeros.cpio.gz"
+expect_error "zeros before the first header" \
+	"$T/zeros.cpio.gz: offset 0: error: not a newc/crc header (bad magic)" \
+	"$GEN" -o "$T/eo/err.cpio" "$T/zeros.cpio.gz"
+gzip -c </dev/null >"$T/nothing.cpio.gz"
+expect_error "nothing compressed" \
+	"$T/nothing.cpio.gz: offset 0: error: truncated: no room for a header" \
+	"$GEN" -o "$T/eo/err.cpio" "$T/nothing.cpio.gz"
+{ cat "$T/a.cpio"; head -c 2 /dev/zero; cat "$T/a.cpio"; } >"$T/odd.cpio"
+expect_error "a member at an offset not a multiple of 4" \
+	"$T/odd.cpio: member 2: offset $((A_SIZE + 2)): error: a member starts at an offset that is not a multiple of 4: the kernel does not find it" \
+	"$GEN" -o "$T/eo/err.cpio" "$T/odd.cpio"
 
 # A gzip stream with its middle overwritten: gzip fails, and says so too.
 cp "$T/a.cpio.gzip" "$T/bad.cpio.gz"

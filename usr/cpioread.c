@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cpioread.c: archive sources (see cpioread.h).
+ * cpioread.c: archive sources (see cpioread.h): a visitor of imgread that
+ * turns the archive's entries into the compiler's entries and nodes.
  */
-/* O_TMPFILE, mkostemp(), asprintf(): GNU and Linux, beyond POSIX. */
-#define _GNU_SOURCE
-
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +16,7 @@
 #include "lib/pathmap.h"
 #include "image/compress.h"
 #include "image/cpio.h"
+#include "image/imgread.h"
 #include "cpioread.h"
 
 const char *compression_of(const unsigned char *buf, size_t len)
@@ -34,54 +32,31 @@ int looks_like_archive(const unsigned char *buf, size_t len)
 	       method_for_magic(buf, len);
 }
 
-/* An unnamed file for decompressed data: gone when closed. */
-static int open_tmpfile(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path;
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
-		return fd;
-	if (asprintf(&path, "%s/gen_init_cpio.XXXXXX", dir) < 0)
-		return -1;
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd >= 0)
-		unlink(path);
-	free(path);
-	return fd;
-}
-
-/* Run @m's decompressor from @in into a temporary file; its fd or -1. */
+/*
+ * The whole of @in undone by @m's program into an unlinked temporary
+ * file, which the image's data is copied from when it is written: its
+ * descriptor, or -1 (reported).
+ */
 static int decompress(const struct method *m, int in, const char *path,
 		      struct diag *d)
 {
 	struct srcloc loc = { .file = path };
-	posix_spawn_file_actions_t fa;
-	int out = open_tmpfile(), status, rc;
-	pid_t pid;
+	struct decompressor z;
+	const char *dir;
+	int out = decompressed_file(&dir), rc, status;
 
 	if (out < 0) {
 		diag_error(d, &loc, "cannot create a temporary file: %s",
 			   strerror(errno));
 		return -1;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in, 0);
-	posix_spawn_file_actions_adddup2(&fa, out, 1);
-	rc = posix_spawnp(&pid, m->decompress[0], &fa, NULL,
-			  (char *const *)m->decompress, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	rc = decompressor_start(&z, m, in, 0, UINT64_MAX, out, 0);
 	if (rc) {
 		diag_error(d, &loc, "cannot run '%s' to undo its %s compression: %s",
-			   m->decompress[0], m->name, strerror(rc));
+			   m->decompress[0], m->name, strerror(-rc));
 		goto fail;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	status = decompressor_wait(&z);
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		diag_error(d, &loc, "'%s' failed to decompress it (%s %d)",
 			   m->decompress[0],
@@ -95,36 +70,10 @@ fail:
 	return -1;
 }
 
-/* A window over the archive, so that headers cost no system call each. */
-struct reader {
-	int fd;
-	uint64_t size;
-	uint64_t start;		/* file offset of buf[0] */
-	size_t len;
-	unsigned char buf[65536];
-};
-
-/* Point *@p at @n bytes at @off (n <= sizeof(buf)); -1 past the end. */
-static int reader_get(struct reader *r, uint64_t off, size_t n,
-		      const unsigned char **p)
-{
-	if (off + n > r->size)
-		return -1;
-	if (off < r->start || off + n > r->start + r->len) {
-		ssize_t got = pread(r->fd, r->buf, sizeof(r->buf), (off_t)off);
-
-		if (got < (ssize_t)n)
-			return -1;
-		r->start = off;
-		r->len = (size_t)got;
-	}
-	*p = r->buf + (off - r->start);
-	return 0;
-}
-
+/* What the visitor needs while imgread walks the (decompressed) archive. */
 struct parser {
-	const char *path;
-	struct reader *r;
+	int fd;			/* the file walked: entries' data is in it */
+	unsigned int members;
 	struct entry_list *out;
 	struct inomap links;	/* hard links within one member -> node */
 	struct diag *d;
@@ -133,28 +82,21 @@ struct parser {
 };
 
 /* A symlink's target: its data, up to a NUL if the writer added one. */
-static int read_target(struct parser *p, struct node *n, uint64_t off,
-		       uint32_t size)
+static int read_target(struct parser *p, struct node *n,
+		       const struct img_entry *e)
 {
-	const unsigned char *data;
-	char *target;
-	size_t len;
-
-	if (size > CPIO_PATH_MAX) {
+	if (!e->target) {
 		diag_error(p->d, &p->loc,
 			   "symlink target of %u bytes; the kernel accepts %u with its NUL",
-			   size, CPIO_PATH_MAX);
+			   e->h.filesize, CPIO_PATH_MAX);
 		return -1;
 	}
-	if (reader_get(p->r, off, size, &data)) {
-		diag_error(p->d, &p->loc, "truncated: the symlink target is cut off");
-		return -1;
-	}
-	len = strnlen((const char *)data, size);
-	target = str_alloc(len, &n->target);
+	size_t len = strlen(e->target);
+	char *target = str_alloc(len, &n->target);
+
 	if (!target)
 		return -1;
-	memcpy(target, data, len);
+	memcpy(target, e->target, len);
 	if (!target[0] || len + 1 > CPIO_PATH_MAX) {
 		diag_error(p->d, &p->loc, "symlink target is empty or longer than %u bytes",
 			   CPIO_PATH_MAX - 1);
@@ -163,13 +105,40 @@ static int read_target(struct parser *p, struct node *n, uint64_t off,
 	return 0;
 }
 
+/* A new node with the header's metadata; NULL (reported) if it is bad. */
+static struct node *new_node(struct parser *p, const struct cpio_header *h,
+			     enum entry_type type)
+{
+	struct node *n = node_new(type, p->source);
+
+	if (!n)
+		return NULL;
+	n->mode = h->mode & (S_IFMT | 07777);
+	n->uid = h->uid;
+	n->gid = h->gid;
+	n->has_mtime = true;
+	n->mtime = h->mtime;
+	if (type == ENTRY_NOD) {
+		n->rmajor = h->rdevmajor;
+		n->rminor = h->rdevminor;
+		if (n->rmajor > 4095 || n->rminor > 1048575) {
+			diag_error(p->d, &p->loc,
+				   "device %u:%u does not fit the kernel's dev_t (12:20 bits)",
+				   n->rmajor, n->rminor);
+			node_put(n);
+			return NULL;
+		}
+	}
+	return n;
+}
+
 /*
- * The node for one header: new, or for a hard link seen earlier in the
+ * The node for one entry: new, or for a hard link seen earlier in the
  * member, that one (the name with data gives it its data).
  */
-static struct node *header_node(struct parser *p, const struct cpio_header *h,
-				uint64_t data_off)
+static struct node *entry_node(struct parser *p, const struct img_entry *e)
 {
+	const struct cpio_header *h = &e->h;
 	int type = entry_type_of_mode(h->mode);
 	struct ino_key key = { h->ino, h->devmajor, h->devminor };
 	struct node *n = NULL;
@@ -183,25 +152,9 @@ static struct node *header_node(struct parser *p, const struct cpio_header *h,
 	if (n) {
 		n->refs++;
 	} else {
-		n = node_new((enum entry_type)type, p->source);
+		n = new_node(p, h, (enum entry_type)type);
 		if (!n)
 			return NULL;
-		n->mode = h->mode & (S_IFMT | 07777);
-		n->uid = h->uid;
-		n->gid = h->gid;
-		n->has_mtime = true;
-		n->mtime = h->mtime;
-		if (type == ENTRY_NOD) {
-			n->rmajor = h->rdevmajor;
-			n->rminor = h->rdevminor;
-			if (n->rmajor > 4095 || n->rminor > 1048575) {
-				diag_error(p->d, &p->loc,
-					   "device %u:%u does not fit the kernel's dev_t (12:20 bits)",
-					   n->rmajor, n->rminor);
-				node_put(n);
-				return NULL;
-			}
-		}
 		if (type == ENTRY_FILE && h->nlink > 1 &&
 		    inomap_put(&p->links, &key, n)) {
 			node_put(n);
@@ -209,37 +162,15 @@ static struct node *header_node(struct parser *p, const struct cpio_header *h,
 		}
 	}
 	if (type == ENTRY_FILE && h->filesize) {
-		n->data = DATA_FD;
-		n->offset = data_off;
+		n->data = DATA_FD;	/* in the source's file */
+		n->offset = e->data_offset;
 		n->size = h->filesize;
 	}
-	if (type == ENTRY_SLINK &&
-	    read_target(p, n, data_off, h->filesize)) {
+	if (type == ENTRY_SLINK && read_target(p, n, e)) {
 		node_put(n);
 		return NULL;
 	}
 	return n;
-}
-
-/* Read the name of the header at @off; NULL after reporting. */
-static const char *header_name(struct parser *p, uint64_t off, uint32_t size)
-{
-	const unsigned char *name;
-
-	if (size == 0 || size > CPIO_PATH_MAX) {
-		diag_error(p->d, &p->loc, "name size %u is not within 1..%u",
-			   size, CPIO_PATH_MAX);
-		return NULL;
-	}
-	if (reader_get(p->r, off + CPIO_HDR_LEN, size, &name)) {
-		diag_error(p->d, &p->loc, "truncated: the name is cut off");
-		return NULL;
-	}
-	if (name[size - 1] != '\0') {
-		diag_error(p->d, &p->loc, "the name is not NUL-terminated");
-		return NULL;
-	}
-	return (const char *)name;
 }
 
 /*
@@ -257,100 +188,85 @@ static int names_root(const char *name)
 	return root;
 }
 
-/*
- * One header at *@off: add its entry and move *@off past its data.
- * Returns 1 after a trailer, 0 for an entry, -1 on error (reported).
- */
-static int parse_header(struct parser *p, uint64_t *off)
+/* One entry of the archive, the trailers aside: added to p->out. */
+static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
+		    const struct img_entry *e)
 {
-	const unsigned char *raw;
-	struct cpio_header h;
-	enum cpio_format fmt;
-	const char *bad, *name;
-	uint64_t data_off, end;
+	struct parser *p = ctx;
 	struct node *n;
-	char *copy;
 	long where;
 	int rc = 0;
 
-	p->loc.offset = *off;
-	if (reader_get(p->r, *off, CPIO_HDR_LEN, &raw)) {
-		diag_error(p->d, &p->loc, "truncated: no room for a header");
-		return -1;
-	}
-	if (cpio_decode_header((const char *)raw, &fmt, &h, &bad)) {
-		diag_error(p->d, &p->loc, "not a newc/crc header (bad %s)", bad);
-		return -1;
-	}
-	name = header_name(p, *off, h.namesize);
-	if (!name)
-		return -1;
-	data_off = *off + CPIO_HDR_LEN + h.namesize;
-	data_off += cpio_pad(data_off, 4);
-	end = data_off + h.filesize;
-	if (end > p->r->size) {
-		diag_error(p->d, &p->loc,
-			   "truncated: %u bytes of data run past the end (%llu bytes)",
-			   h.filesize, (unsigned long long)p->r->size);
-		return -1;
-	}
-	*off = end + cpio_pad(end, 4);
-	if (!strcmp(name, CPIO_TRAILER))
-		return 1;
-	if (names_root(name))
+	(void)s;
+	(void)m;
+	p->loc.offset = e->offset;
+	if (names_root(e->name))
 		return 0;
-	copy = strdup(name);	/* the window moves when data is read */
-	n = copy ? header_node(p, &h, data_off) : NULL;
+	n = entry_node(p, e);
 	where = n ? source_add_offset(p->source, p->loc.offset) : -1;
-	if (where < 0 || !entry_list_add(p->out, copy, n, (uint32_t)where))
+	if (where < 0 || !entry_list_add(p->out, e->name, n, (uint32_t)where))
 		rc = -1;
 	node_put(n);
-	free(copy);
 	return rc;
 }
 
-/* After a trailer: NUL padding, then the end or the next member. */
-static int next_member(struct parser *p, uint64_t *off)
+/*
+ * A member begins.  The archive is read as it is, or decompressed as a
+ * whole: it starts with a header, and a compressed member cannot follow
+ * (its data would be in no file).
+ */
+static int on_member_begin(void *ctx, struct img_scan *s,
+			   const struct img_member *m)
 {
-	const unsigned char *b;
+	struct parser *p = ctx;
 
-	while (*off < p->r->size) {
-		if (reader_get(p->r, *off, 1, &b))
-			return -1;
-		if (*b)
-			break;
-		(*off)++;
-	}
-	if (*off >= p->r->size)
-		return 0;
-	p->loc.offset = *off;
-	if (reader_get(p->r, *off, 6, &b) || memcmp(b, "07070", 5)) {
+	(void)s;
+	p->members++;
+	inomap_clear(&p->links, NULL, NULL);
+	p->loc.offset = m->comp ? m->comp_offset : 0;
+	if (m->comp && m->comp_offset) {
 		diag_error(p->d, &p->loc,
-			   "data after the trailer is not another cpio member%s",
-			   compression_of(b, 6) ? " (a compressed member after an uncompressed one is not supported as a source)" : "");
+			   "data after the trailer is not another cpio member (a compressed member after an uncompressed one is not supported as a source)");
 		return -1;
 	}
-	inomap_clear(&p->links, NULL, NULL);
-	return 1;
-}
-
-static int parse_archive(struct parser *p)
-{
-	uint64_t off = 0;
-	int rc;
-
-	for (;;) {
-		rc = parse_header(p, &off);
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			continue;
-		rc = next_member(p, &off);
-		if (rc <= 0)
-			return rc;
+	if (m->comp || (m->index == 1 && m->offset)) {
+		diag_error(p->d, &p->loc, "not a newc/crc header (bad magic)");
+		return -1;
 	}
+	return 0;
 }
 
+/*
+ * A member ends.  The kernel takes one that stops (at zeros, or at the
+ * end) before its trailer; a source must be whole.
+ */
+static int on_member_end(void *ctx, struct img_scan *s,
+			 const struct img_member *m)
+{
+	struct parser *p = ctx;
+	struct srcloc loc = { .file = img_where(s), .at_offset = true,
+			      .offset = m->offset + m->size };
+
+	if (m->trailer || m->comp)
+		return 0;
+	diag_error(p->d, &loc, "truncated: the member ends without its TRAILER!!! entry");
+	return -1;
+}
+
+/* Nothing but zeros (or nothing at all) came out of the decompressor. */
+static int no_member(struct parser *p)
+{
+	struct stat st;
+
+	p->loc.offset = 0;
+	if (!fstat(p->fd, &st) && st.st_size > 0)
+		diag_error(p->d, &p->loc, "not a newc/crc header (bad magic)");
+	else
+		diag_error(p->d, &p->loc, "truncated: no room for a header");
+	return -1;
+}
+
+/* The archive to walk: @path itself, or its decompressed copy. */
 static int open_archive(const char *path, struct diag *d)
 {
 	struct srcloc loc = { .file = path };
@@ -376,39 +292,36 @@ static int open_archive(const char *path, struct diag *d)
 int cpioread_source(const char *path, struct entry_list *out,
 		    struct deplist *deps, int *fd, struct diag *d)
 {
-	struct reader *r = malloc(sizeof(*r));
 	struct parser p = {
-		.path = path, .r = r, .out = out, .d = d,
+		.out = out, .d = d,
 		.loc = { .file = path, .at_offset = true },
 	};
-	struct stat st;
+	struct img_visitor v = {
+		.member_begin = on_member_begin, .entry = on_entry,
+		.member_end = on_member_end, .ctx = &p,
+	};
 	long source;
 	int rc = -1;
 
 	*fd = -1;
-	if (!r || deplist_add(deps, path)) {
-		diag_error(d, &p.loc, "out of memory");
-		goto out;
+	if (deplist_add(deps, path)) {
+		diag_oom(d, &p.loc);
+		return -1;
 	}
-	r->fd = open_archive(path, d);
-	if (r->fd < 0)
-		goto out;
-	*fd = r->fd;
-	source = source_add(path, r->fd);
+	p.fd = open_archive(path, d);
+	if (p.fd < 0)
+		return -1;
+	*fd = p.fd;
+	source = source_add(path, p.fd);
 	if (source < 0) {
-		diag_error(d, &p.loc, "out of memory");
-		goto out;
+		diag_oom(d, &p.loc);
+		return -1;
 	}
 	p.source = (uint32_t)source;
-	r->start = r->len = 0;
-	if (fstat(r->fd, &st)) {
-		diag_error(d, &p.loc, "cannot stat: %s", strerror(errno));
-		goto out;
-	}
-	r->size = (uint64_t)st.st_size;
-	rc = parse_archive(&p);
-out:
+	/* Compressed parts are not run again: see on_member_begin(). */
+	rc = img_scan_fd(p.fd, path, &v, IMG_NO_DECOMPRESS, d);
 	inomap_clear(&p.links, NULL, NULL);
-	free(r);
+	if (!rc && !p.members)
+		rc = no_member(&p);
 	return rc;
 }

@@ -9,14 +9,20 @@
  * (each ending with its trailer, as the kernel accepts them), and as a
  * whole compressed with gzip, zstd, xz, lzma, bzip2, lz4 (legacy format)
  * or lzop: the compression is recognised by its magic bytes and undone by
- * the external program into an unnamed temporary file, so memory stays
- * small whatever the size.  The archive's data is copied from there when
- * the image is written; its entries keep their modes, owners and mtimes;
- * inode numbers are given anew by the writer, and hard links stay links.
+ * the external program (decompressor_start()) into an unnamed temporary
+ * file, so memory stays small whatever the size.  The archive's data is
+ * copied from there when the image is written; its entries keep their
+ * modes, owners and mtimes; inode numbers are given anew by the writer,
+ * and hard links stay links.
  *
- * Archives come from anywhere: every header is checked (magic, hex
- * digits, a name that is NUL-terminated and fits PATH_MAX, sizes within
- * the file), and a bad one is an error naming the byte offset.
+ * The archive is walked by imgread, the reader of --list and --verify,
+ * with this file as its visitor.  Archives come from anywhere: imgread
+ * checks every header (magic, hex digits, a name that is NUL-terminated
+ * and fits PATH_MAX, sizes within the file) and names the member and the
+ * byte offset of a bad one.  What the kernel would take but a source may
+ * not be is refused here: a member without its trailer, zeros before the
+ * first header, a compressed member after a stored one, a symlink target
+ * the kernel would skip, a device number beyond its dev_t.
  */
 
 #include <stddef.h>

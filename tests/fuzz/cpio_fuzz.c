@@ -23,12 +23,13 @@
  *
  *  3. Unless it starts with a compression's magic (which would start the
  *     decompressor), the image as a source of a build, as gen_init_cpio
- *     takes an archive among its sources: cpioread.c (a parser of its
- *     own) reads it, the entries are merged and checked, and archive.c
- *     writes them again, newc or crc, with -a 16 or without, into another
- *     memfd.  What the writer wrote must read back without an error, in
- *     img_scan_fd() and in verify_image() (which checks crc sums), with
- *     as many entries (alignment fillers aside) as the build held.
+ *     takes an archive among its sources: cpioread.c (a visitor of the
+ *     same reader, with IMG_NO_DECOMPRESS) reads it, the entries are
+ *     merged and checked, and archive.c writes them again, newc or crc,
+ *     with -a 16 or without, into another memfd.  What the writer wrote
+ *     must read back without an error, in img_scan_fd() and in
+ *     verify_image() (which checks crc sums), with as many entries
+ *     (alignment fillers aside) as the build held.
  *
  * A broken promise is an abort(), which libFuzzer reports as a crash.
  * Messages go to stderr, thrown away unless FUZZ_DIAG is set in the

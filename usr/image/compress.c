@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * compress.c: compression methods and compressor processes (compress.h).
+ * compress.c: compression methods, compressor and decompressor processes
+ * (compress.h).
  */
-/* pipe2(), memfd_create(), environ: GNU and Linux, beyond POSIX. */
+/*
+ * pipe2(), memfd_create(), F_SETPIPE_SZ, O_TMPFILE, mkostemp(), environ:
+ * GNU and Linux, beyond POSIX.
+ */
 #define _GNU_SOURCE
 
 #include <errno.h>
@@ -15,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -443,4 +448,162 @@ int compressor_wait(struct compressor *z, bool *unread)
 	if (WIFSIGNALED(status))
 		return -WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+/* --- decompressors -------------------------------------------------------- */
+
+int decompressed_file(const char **dir)
+{
+	char path[4096];
+	int fd;
+
+	*dir = getenv("TMPDIR");
+	if (!*dir || !**dir)
+		*dir = "/tmp";
+	fd = open(*dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+		return fd;
+	if (snprintf(path, sizeof(path), "%s/gen_init_cpio.XXXXXX", *dir) >=
+	    (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+/*
+ * The decompressor's command line.  lzma's stream has an end marker but
+ * xz calls what follows it corrupt data, unless told to stop there.
+ */
+static char *const *decompress_argv(const struct method *m,
+				    unsigned int flags)
+{
+	static const char *const lzma[] = {
+		"xz", "--format=lzma", "--single-stream", "-dc", NULL,
+	};
+
+	if ((flags & DEC_ONE_STREAM) && !strcmp(m->name, "lzma"))
+		return (char *const *)lzma;
+	return (char *const *)m->decompress;
+}
+
+/*
+ * Copy [@from, @to) of @fd into the pipe @feed, in a child process (the
+ * feeder).  It keeps no read end of that pipe open: when the program
+ * stops reading, its writes fail and it ends.
+ */
+static pid_t start_feeder(int fd, uint64_t from, uint64_t to, int feed[2])
+{
+	static char buf[65536];
+	pid_t pid = fork();
+	int out = feed[1];
+
+	if (pid)
+		return pid;
+	close(feed[0]);
+	while (from < to) {
+		size_t n = to - from < sizeof(buf) ? (size_t)(to - from) :
+			   sizeof(buf);
+		ssize_t got = pread(fd, buf, n, (off_t)from);
+		size_t done = 0;
+
+		if (got <= 0)
+			_exit(1);
+		while (done < (size_t)got) {
+			ssize_t put = write(out, buf + done, (size_t)got - done);
+
+			if (put <= 0)
+				_exit(1);
+			done += (size_t)put;
+		}
+		from += (uint64_t)got;
+	}
+	_exit(0);
+}
+
+/*
+ * Its standard input: a stream that runs to the end of the file is read
+ * by the program straight from it; one that stops earlier (more follows)
+ * is copied to it exactly by a child process, through a pipe.
+ */
+static int decompressor_input(struct decompressor *z, int fd, uint64_t from,
+			      uint64_t to, int feed[2])
+{
+	struct stat st;
+
+	feed[0] = feed[1] = -1;
+	if (!fstat(fd, &st) && to >= (uint64_t)st.st_size &&
+	    lseek(fd, (off_t)from, SEEK_SET) == (off_t)from)
+		return fd;
+	if (pipe2(feed, O_CLOEXEC))
+		return -1;
+	z->feeder = start_feeder(fd, from, to, feed);
+	return z->feeder < 0 ? -1 : feed[0];
+}
+
+int decompressor_start(struct decompressor *z, const struct method *m,
+		       int fd, uint64_t from, uint64_t to, int out,
+		       unsigned int flags)
+{
+	posix_spawn_file_actions_t fa;
+	int feed[2], dec[2] = { -1, -1 }, in, rc;
+
+	*z = (struct decompressor){ .m = m, .pid = -1, .out = -1 };
+	/* The feeder first: it should hold no end of the output pipe. */
+	in = decompressor_input(z, fd, from, to, feed);
+	rc = in < 0 ? errno : 0;
+	if (!rc && out < 0) {
+		if (pipe2(dec, O_CLOEXEC))
+			rc = errno;
+		/* A larger pipe: fewer wakeups of both sides (best effort). */
+		else
+			fcntl(dec[0], F_SETPIPE_SZ, 1 << 20);
+		out = dec[1];
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in, 0);
+	posix_spawn_file_actions_adddup2(&fa, out, 1);
+	if (flags & DEC_QUIET)
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	if (!rc)
+		rc = posix_spawnp(&z->pid, m->decompress[0], &fa, NULL,
+				  decompress_argv(m, flags), environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (feed[0] >= 0)
+		close_pipe(feed);
+	if (dec[1] >= 0)
+		close(dec[1]);
+	if (rc) {
+		z->pid = -1;
+		if (dec[0] >= 0)
+			close(dec[0]);
+		decompressor_wait(z);
+		return -rc;
+	}
+	z->out = dec[0];
+	return 0;
+}
+
+static int reap(pid_t pid)
+{
+	int status = 0;
+
+	if (pid <= 0)
+		return 0;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 0;
+	return status;
+}
+
+int decompressor_wait(struct decompressor *z)
+{
+	int status = reap(z->pid);
+
+	reap(z->feeder);
+	z->pid = z->feeder = -1;
+	return status;
 }

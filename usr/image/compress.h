@@ -28,6 +28,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct method {
@@ -98,5 +99,49 @@ int compressor_wait(struct compressor *z, bool *unread);
 
 /* The program's name, for messages. */
 const char *compressor_program(const struct compression *c);
+
+/*
+ * Decompression: the one way every reader runs a decompressor.  The
+ * program reads a range of an open file: straight from the file when the
+ * range runs to its end, else through a pipe from a child that copies
+ * exactly the range (the feeder).  Its output goes into a pipe the caller
+ * reads (streaming), or into a file the caller gives (an unlinked one from
+ * decompressed_file(), or /dev/null to learn only whether it succeeds).
+ */
+struct decompressor {
+	const struct method *m;
+	pid_t pid;
+	pid_t feeder;		/* copies the range to it; 0: none */
+	int out;		/* the read end of its output pipe, or -1 */
+};
+
+enum decompressor_flags {
+	DEC_QUIET = 1 << 0,	/* its standard error to /dev/null */
+	/* Stop at the end of the first stream where the program can
+	   (lzma: xz --single-stream), as more members may follow. */
+	DEC_ONE_STREAM = 1 << 1,
+};
+
+/*
+ * Start @m's decompressor on [@from, @to) of @fd, writing to @out, or,
+ * when @out is -1, to a pipe whose read end is z->out.  Returns 0, or
+ * -errno (ENOENT: the program is not installed); nothing is left running.
+ */
+int decompressor_start(struct decompressor *z, const struct method *m,
+		       int fd, uint64_t from, uint64_t to, int out,
+		       unsigned int flags);
+
+/*
+ * Wait for the decompressor and its feeder; the program's wait status.
+ * A caller that stops reading early closes z->out first, which stops it.
+ */
+int decompressor_wait(struct decompressor *z);
+
+/*
+ * An unlinked file in $TMPDIR (or /tmp) for decompressed data: nothing is
+ * left behind whatever happens.  Its descriptor, or -1 with errno; *@dir
+ * names the directory, for messages.
+ */
+int decompressed_file(const char **dir);
 
 #endif

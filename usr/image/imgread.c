@@ -2,17 +2,10 @@
 /*
  * imgread.c: walk an image, member by member, entry by entry (imgread.h).
  */
-/*
- * pipe2(), F_SETPIPE_SZ, O_TMPFILE, mkostemp(), environ: GNU and Linux,
- * beyond POSIX.
- */
-#define _GNU_SOURCE
-
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +43,7 @@ struct spool_part {
 
 struct img_spool {
 	int fd;			/* -1 until the first compressed part */
+	const char *dir;	/* where it is */
 	bool replay;		/* after the first scan: read parts from fd */
 	size_t nparts, next;
 	struct spool_part *part;
@@ -550,40 +544,18 @@ void img_spool_free(struct img_spool *sp)
 	free(sp);
 }
 
-/* An unlinked file in $TMPDIR (or /tmp): nothing is left, whatever happens. */
-static int open_spool_file(const char *dir)
-{
-	char path[4096];
-	int fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
-
-	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
-		return fd;
-	if (snprintf(path, sizeof(path), "%s/gen_init_cpio.XXXXXX", dir) >=
-	    (int)sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd >= 0)
-		unlink(path);
-	return fd;
-}
-
 /* Start keeping the part at [@from, @to) of the image, as read from @in. */
 static int spool_begin(struct img_scan *s, struct instream *in, uint64_t from,
 		       uint64_t to)
 {
 	struct img_spool *sp = s->spool;
-	const char *dir = getenv("TMPDIR");
 	struct spool_part *v;
 
-	if (!dir || !dir[0])
-		dir = "/tmp";
 	if (sp->fd < 0)
-		sp->fd = open_spool_file(dir);
+		sp->fd = decompressed_file(&sp->dir);
 	if (sp->fd < 0 || img_sparse_start(&sp->w, sp->fd, sp->w.size))
 		return scan_error(s, from, "cannot make a temporary file in %s for the %s data: %s",
-				  dir, s->m.comp->name, strerror(errno));
+				  sp->dir, s->m.comp->name, strerror(errno));
 	v = realloc(sp->part, (sp->nparts + 1) * sizeof(*v));
 	if (!v)
 		return scan_error(s, from, "out of memory");
@@ -620,64 +592,12 @@ static struct spool_part *spool_next(struct img_scan *s, uint64_t from)
 	return &sp->part[sp->next];
 }
 
-/* Copy [@from, @to) of @fd into @out, in a child process (the feeder). */
-static pid_t start_feeder(int fd, uint64_t from, uint64_t to, int out)
-{
-	pid_t pid = fork();
-	static char buf[65536];
-
-	if (pid)
-		return pid;
-	while (from < to) {
-		size_t n = to - from < sizeof(buf) ? (size_t)(to - from) : sizeof(buf);
-		ssize_t got = pread(fd, buf, n, (off_t)from);
-		size_t done = 0;
-
-		if (got <= 0)
-			_exit(1);
-		while (done < (size_t)got) {
-			ssize_t put = write(out, buf + done, (size_t)got - done);
-
-			if (put <= 0)
-				_exit(1);
-			done += (size_t)put;
-		}
-		from += (uint64_t)got;
-	}
-	_exit(0);
-}
-
-static int reap(pid_t pid)
-{
-	int status = 0;
-
-	if (pid <= 0)
-		return 0;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 0;
-	return status;
-}
-
 /* Did the decompressor fail by itself (not because we stopped reading)? */
 static bool decompressor_failed(int status, bool we_stopped)
 {
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status) != 0;
 	return !(we_stopped && WTERMSIG(status) == SIGPIPE);
-}
-
-/*
- * The decompressor's command line.  lzma's stream has an end marker but
- * xz calls what follows it corrupt data, unless told to stop there.
- */
-static char *const *decompress_argv(const struct method *m)
-{
-	static const char *const lzma[] = {
-		"xz", "--format=lzma", "--single-stream", "-dc", NULL,
-	};
-
-	return (char *const *)(strcmp(m->name, "lzma") ? m->decompress : lzma);
 }
 
 /*
@@ -688,54 +608,23 @@ static int scan_compressed(struct img_scan *s, int fd, uint64_t from,
 			   uint64_t to)
 {
 	const struct method *m = s->m.comp;
-	posix_spawn_file_actions_t fa;
-	int feed[2], dec[2], rc, status;
-	pid_t feeder, pid = -1;
-	struct instream *pipe_in = NULL;
-
-	if (pipe2(feed, O_CLOEXEC))
-		return scan_error(s, from, "cannot make a pipe: %s", strerror(errno));
-	if (pipe2(dec, O_CLOEXEC)) {
-		close(feed[0]);
-		close(feed[1]);
-		return scan_error(s, from, "cannot make a pipe: %s", strerror(errno));
-	}
-	/*
-	 * A stream that runs to the end of the image is read by the
-	 * decompressor straight from the file; one that stops earlier (zstd,
-	 * lz4: more follows) is fed to it exactly by a child process.
-	 */
-	/* A larger pipe: fewer wakeups of both sides (best effort). */
-	fcntl(dec[0], F_SETPIPE_SZ, 1 << 20);
-	if (to == s->in->size && lseek(fd, (off_t)from, SEEK_SET) == (off_t)from)
-		feeder = 0;
-	else
-		feeder = start_feeder(fd, from, to, feed[1]);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, feeder ? feed[0] : fd, 0);
-	posix_spawn_file_actions_adddup2(&fa, dec[1], 1);
 	/* bzip2 calls the zero padding after its stream garbage, aloud. */
-	if (!strcmp(m->name, "bzip2"))
-		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	rc = posix_spawnp(&pid, m->decompress[0], &fa, NULL,
-			  decompress_argv(m), environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(feed[0]);
-	close(feed[1]);
-	close(dec[1]);
-	if (feeder < 0 || rc) {
-		rc = scan_error(s, from, "cannot run '%s' to undo its %s compression: %s",
-				m->decompress[0], m->name,
-				strerror(feeder < 0 ? errno : rc));
-		pid = -1;
-		goto out;
-	}
+	unsigned int flags = DEC_ONE_STREAM |
+			     (strcmp(m->name, "bzip2") ? 0 : DEC_QUIET);
+	struct instream *pipe_in = NULL;
+	struct decompressor z;
+	int rc, status;
+
+	rc = decompressor_start(&z, m, fd, from, to, -1, flags);
+	if (rc)
+		return scan_error(s, from, "cannot run '%s' to undo its %s compression: %s",
+				  m->decompress[0], m->name, strerror(-rc));
 	pipe_in = malloc(sizeof(*pipe_in));
 	if (!pipe_in) {
 		rc = scan_error(s, from, "out of memory");
 		goto out;
 	}
-	*pipe_in = (struct instream){ .fd = dec[0], .is_pipe = true,
+	*pipe_in = (struct instream){ .fd = z.out, .is_pipe = true,
 				      .size = UINT64_MAX };
 	s->in = pipe_in;
 	s->m.index++;		/* what comes out is the next member */
@@ -751,11 +640,10 @@ static int scan_compressed(struct img_scan *s, int fd, uint64_t from,
 	if (!rc && s->spool)
 		rc = spool_end(s, pipe_in);
 out:
-	close(dec[0]);	/* stops both children if they are still busy */
-	status = reap(pid);
-	reap(feeder);
+	close(z.out);	/* stops both children if they are still busy */
+	status = decompressor_wait(&z);
 	free(pipe_in);
-	if (pid > 0 && decompressor_failed(status, rc != 0)) {
+	if (decompressor_failed(status, rc != 0)) {
 		snprintf(s->where, sizeof(s->where), "%s", s->path);
 		rc = scan_error(s, from, "'%s' failed on the %s data (%s %d)",
 				m->decompress[0], m->name,
@@ -854,27 +742,19 @@ static bool looks_like_start(const unsigned char *p, uint64_t off)
 static bool decompresses(int fd, const struct method *m, uint64_t from,
 			 uint64_t to)
 {
-	posix_spawn_file_actions_t fa;
-	int feed[2], status = -1;
-	pid_t feeder, pid = -1;
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC), status;
+	struct decompressor z;
+	bool ok;
 
-	if (pipe2(feed, O_CLOEXEC))
+	if (null < 0)
 		return false;
-	feeder = start_feeder(fd, from, to, feed[1]);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, feed[0], 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (feeder < 0 || posix_spawnp(&pid, m->decompress[0], &fa, NULL,
-				       decompress_argv(m), environ))
-		pid = -1;
-	posix_spawn_file_actions_destroy(&fa);
-	close(feed[0]);
-	close(feed[1]);
-	if (pid > 0)
-		status = reap(pid);
-	reap(feeder);
-	return pid > 0 && WIFEXITED(status) && !WEXITSTATUS(status);
+	ok = !decompressor_start(&z, m, fd, from, to, null,
+				DEC_QUIET | DEC_ONE_STREAM);
+	close(null);
+	if (!ok)
+		return false;
+	status = decompressor_wait(&z);
+	return WIFEXITED(status) && !WEXITSTATUS(status);
 }
 
 #define MAX_TRIALS 16

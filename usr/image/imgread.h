@@ -16,8 +16,11 @@
  * entry to a visitor, in order, without keeping the image in memory:
  * an uncompressed image is read through one buffer, a compressed part is
  * decompressed by the external program (gzip, zstd, xz, lzma, bzip2, lz4
- * legacy, lzop) through a pipe.  The data of each entry is offered to
- * the visitor, who may read it (img_read_data) or leave it to be skipped.
+ * legacy, lzop) through a pipe (decompressor_start(), compress.h).  The
+ * data of each entry is offered to the visitor, who may read it
+ * (img_read_data) or leave it to be skipped.  It is the one cpio reader:
+ * archive sources (usr/cpioread.c), --list, --examine, --verify,
+ * --extract and --diff are its visitors.
  *
  * The input may be anything: every header is checked (magic, hex digits,
  * a name size within 1..4096 with the NUL where it belongs, data that

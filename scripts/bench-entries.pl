@@ -4,7 +4,8 @@
 # scripts/bench-entries.pl: owns the generated spec lists of the rss
 # corpus's memory-per-entry table (called by scripts/bench-rss.sh).
 #
-# Usage: bench-entries.pl N DATA-DIR > LIST
+# Usage: bench-entries.pl N DATA-DIR > LIST  (run the list from the
+# directory that holds DATA-DIR: its locations are relative to it)
 #
 # Prints a spec list of exactly N entries shaped like a distribution's
 # /usr/share: /usr and /usr/share, then packages
@@ -13,7 +14,11 @@
 # every 10th entry is a symbolic link, every 50th a character device,
 # every 100th a named pipe; the rest are file lines whose locations
 # cycle over the few small files DATA-DIR/small0 .. small3 (made here),
-# so that the list, not the data, is what grows.
+# so that the list, not the data, is what grows.  The locations are
+# written relative, as "<last component of DATA-DIR>/smallN", the way a
+# list kept beside its files names them (specs/busybox.list): the memory
+# a list takes grows with the bytes of its names and locations, and a
+# long absolute prefix repeated on every line would measure the prefix.
 use strict;
 use warnings;
 
@@ -29,6 +34,7 @@ for my $i (0 .. $#sizes) {
 	close($f) or die "$data/small$i: $!\n";
 }
 
+(my $rel = $data) =~ s{.*/}{};
 my $left = $n;
 sub line {
 	return 0 if $left == 0;
@@ -54,7 +60,7 @@ while ($left > 0) {
 		} elsif ($j % 10 == 0) {
 			line("slink $name.lnk ../../pkg0000/dir/file000001.txt 0777 0 0");
 		} else {
-			line("file $name.txt $data/small" . ($k % 4) . " 0644 0 0");
+			line("file $name.txt $rel/small" . ($k % 4) . " 0644 0 0");
 		}
 	}
 }

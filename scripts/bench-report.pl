@@ -483,7 +483,11 @@ sub rss_tables {
 			"fileNNNNNN.txt names, about 1% directories, every 10th" .
 			" entry a symbolic link, every 50th a device, every" .
 			" 100th a pipe, the rest file lines over four small" .
-			" files of 0 to 3000 bytes; each program writes the" .
+			" files of 0 to 3000 bytes, named relative to the" .
+			" list (data/smallN: what a list takes grows with the" .
+			" bytes of its names and locations, about 0.9 bytes" .
+			" an entry for each byte of a location); each program" .
+			" writes the" .
 			" archive to /dev/null, one run under /usr/bin/time" .
 			" after a warm-up." ],
 		cmds => cmd_lines(\@ent, sub { "" }),

@@ -35,13 +35,16 @@ int out_put_front(struct out *o, const struct out_front *f)
 
 static int null_write(struct out *o, const void *p, size_t n)
 {
-	(void)o, (void)p, (void)n;
+	(void)o;
+	(void)p;
+	(void)n;
 	return 0;
 }
 
 static int null_zeros(struct out *o, uint64_t n)
 {
-	(void)o, (void)n;
+	(void)o;
+	(void)n;
 	return 0;
 }
 
@@ -49,7 +52,10 @@ static int null_zeros(struct out *o, uint64_t n)
 static int64_t null_copy(struct out *o, const struct out_front *front, int fd,
 			 off_t *off, uint64_t len)
 {
-	(void)o, (void)front, (void)fd, (void)off;
+	(void)o;
+	(void)front;
+	(void)fd;
+	(void)off;
 	return (int64_t)len;
 }
 

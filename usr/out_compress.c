@@ -151,7 +151,9 @@ static int compress_zeros(struct out *o, uint64_t n)
 static int64_t compress_copy(struct out *o, const struct out_front *front,
 			     int fd, off_t *off, uint64_t len)
 {
-	(void)fd, (void)off, (void)len;
+	(void)fd;
+	(void)off;
+	(void)len;
 	return out_put_front(o, front);
 }
 

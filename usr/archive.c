@@ -335,10 +335,8 @@ static int copy_data(struct writer *w, const struct entry *e, int fd)
 	int64_t copied;
 	char probe;
 
-	if (w->dry) {
-		w->out->offset += n->size;
-		return 0;
-	}
+	if (w->dry)
+		return sink_zeros(w->out, n->size);
 	copied = sink_copy_fd(w->out, fd, n->data == DATA_FD ? &from : NULL,
 			      n->size);
 	if (copied < 0)
@@ -650,7 +648,7 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 		}
 		if (!rc && !dry && opts->progress)
 			progress_entry(opts->progress, entry_name(&l->v[i]),
-				       out->out_offset + out->len + out->gap);
+				       sink_position(out));
 	}
 	dircache_release(&w.dirs);
 	if (!rc)

@@ -31,7 +31,8 @@
  *	check.c    the members     -> parents, mtimes, early microcode
  *	archive.c  each member     -> newc/crc bytes (cpio.c: the headers)
  *	sink.c     bytes           -> standard output or an atomic file,
- *				      through a compressor (compress.c)
+ *				      through the stages of out.h (buffer,
+ *				      compressor, clone, file)
  *
  * and every problem goes to diag.c, which prints it with its location.
  * This file holds the command line and the order of the stages, nothing

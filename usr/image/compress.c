@@ -210,7 +210,7 @@ static char **compressor_environ(void)
 
 /*
  * Where the compressor's standard error goes: memory, read when it has
- * ended.  A pipe would need serving in the sink's loop, or fill up and
+ * ended.  A pipe would need serving in the feeding loop, or fill up and
  * stall it.  Where memfd_create() is refused, -1: it inherits ours.
  */
 static int messages_fd(void)
@@ -220,7 +220,7 @@ static int messages_fd(void)
 
 /*
  * How the compressor starts: its standard streams, and SIGPIPE at its
- * default, as the sink may ignore it (a child inherits that), and a
+ * default, as its parent may ignore it (a child inherits that), and a
  * compressor that ignores it complains of a broken pipe instead of
  * dying quietly when we stop reading.
  */
@@ -294,7 +294,7 @@ int compressor_start(struct compressor *z, const struct compression *c)
 	/*
 	 * Keeping the read end of its input tells, once it has exited,
 	 * whether it left input unread.  Its death still shows: its output
-	 * ends, which the sink watches while feeding it.
+	 * ends, which the feeding loop watches.
 	 */
 	z->in_read_end = in[0];
 	z->in = in[1];

@@ -17,13 +17,14 @@
  * has that time set to 0 and its header checksum fixed (compress.c).
  *
  * A compressor runs as a child process: the archive goes into its
- * standard input and its output is read back, both at once, by the sink.
+ * standard input and its output is read back, both at once, by the
+ * output's compressor stage (usr/out_compress.c).
  * Its standard error goes into memory (a memfd, which never fills up the
  * way a pipe would), read once it has ended: what it says is shown with
  * the error when it fails by itself, and not at all otherwise; above all
  * not when we stopped it (a build error, a signal), when all it could
  * say is that we went away ("gzip: stdout: Broken pipe").  It starts with
- * SIGPIPE at its default, whatever the sink does with it.
+ * SIGPIPE at its default, whatever its parent does with it.
  */
 
 #include <stdbool.h>

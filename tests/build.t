@@ -9,8 +9,9 @@
 
 need make cc
 
-# A clean make, not one that inherits "make -s check"'s flags.
-unset MAKEFLAGS MFLAGS MAKELEVEL
+# A clean make, not one that inherits "make -s check"'s flags (nor
+# make check V=1's V, which make puts in the environment).
+unset MAKEFLAGS MFLAGS MAKELEVEL V
 
 out=$T/obj
 make -C "$SRCTREE" O="$out" > "$T/build.log" 2>&1

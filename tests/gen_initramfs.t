@@ -20,6 +20,7 @@
 . "$SRCTREE/tests/newc.sh"
 
 need dash cc xz make perl
+need_root
 SCRIPT=$SRCTREE/usr/gen_initramfs.sh
 [ -r "$SCRIPT" ] || skip_all "no $SCRIPT"
 
@@ -222,37 +223,35 @@ same_as_kernel "a directory, then a spec list" -d @1700000000 "$T/tree" "$T/list
 same_as_kernel "-d in date(1)'s format, given after the sources" \
 	"$T/list" "$T/tree" -d 'Tue Nov 14 22:13:20 UTC 2023'
 
-# Files owned by somebody else need root.  (A single point when skipped: a
-# skip_all here would come after test points.)
-if [ "$(id -u)" -eq 0 ]; then
-	make_tree "$T/owned"
+# Files owned by somebody else need root: run by an ordinary user, the
+# whole script is run as root of a user namespace (need_root above),
+# where 1234, 77, 88 and 99 are subordinate ids; device nodes only as
+# real root.
+make_tree "$T/owned"
+if real_root; then
 	mknod -m 0600 "$T/owned/run/console" c 5 1
 	mknod -m 0660 "$T/owned/run/sda" b 8 0
-	chown -hR 1234:1234 "$T/owned"
-	chown -h 1234:77 "$T/owned/etc/shadow"
-	chown -h 88:1234 "$T/owned/bin/sh"
-	chown 99:99 "$T/owned/sbin/su"
-	chown 0:0 "$T/owned/etc/passwd"
-	mkdir -p "$T/more/opt/app"
-	printf 'app\n' > "$T/more/opt/app/run"
-	chown -hR 1234:1234 "$T/more"
-
-	same_as_kernel "owners kept without -u/-g" -d @1700000000 "$T/owned"
-	same_as_kernel "-u 1234 -g 1234 maps only those ids to 0" \
-		-d @1700000000 -u 1234 -g 1234 "$T/owned"
-	same_as_kernel "-u squash -g squash" \
-		-d @1700000000 -u squash -g squash "$T/owned"
-	same_as_kernel "-u/-g apply to the sources after them, until changed" \
-		-d @1700000000 -u 1234 "$T/owned" -g 1234 "$T/more" "$T/list"
-	same_as_kernel "-u 0 -g 0 turns the mapping off" \
-		-d @1700000000 -u squash -g squash "$T/owned" -u 0 -g 0 "$T/more"
 else
-	if [ "${CI:-}" = true ]; then
-		ok 1 "owner mapping: under CI a skip is a failure (needs root)"
-	else
-		ok 0 "owner mapping # SKIP needs root (to chown the fixture)"
-	fi
+	skip_unprivileged "device nodes in a directory source"
 fi
+chown -hR 1234:1234 "$T/owned"
+chown -h 1234:77 "$T/owned/etc/shadow"
+chown -h 88:1234 "$T/owned/bin/sh"
+chown 99:99 "$T/owned/sbin/su"
+chown 0:0 "$T/owned/etc/passwd"
+mkdir -p "$T/more/opt/app"
+printf 'app\n' > "$T/more/opt/app/run"
+chown -hR 1234:1234 "$T/more"
+
+same_as_kernel "owners kept without -u/-g" -d @1700000000 "$T/owned"
+same_as_kernel "-u 1234 -g 1234 maps only those ids to 0" \
+	-d @1700000000 -u 1234 -g 1234 "$T/owned"
+same_as_kernel "-u squash -g squash" \
+	-d @1700000000 -u squash -g squash "$T/owned"
+same_as_kernel "-u/-g apply to the sources after them, until changed" \
+	-d @1700000000 -u 1234 "$T/owned" -g 1234 "$T/more" "$T/list"
+same_as_kernel "-u 0 -g 0 turns the mapping off" \
+	-d @1700000000 -u squash -g squash "$T/owned" -u 0 -g 0 "$T/more"
 
 # The dependency list.  Read through make, the way kbuild includes it, so
 # the layout does not matter and ours must be a valid fragment.

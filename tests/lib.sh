@@ -9,21 +9,47 @@
 #   ok STATUS DESCRIPTION      one test point from an exit status
 #   is GOT WANT DESCRIPTION    one test point comparing two strings
 #   need TOOL...               skip the whole script unless TOOL exists
-#   need_root                  skip the whole script unless running as root
+#   need_root                  run the whole script as root (of a user
+#                              namespace when not root), see below
+#   as_root COMMAND...         one command as root, the same way
+#   real_root                  true when root of the machine, not of a
+#                              user namespace
+#   skip_unprivileged REASON   one test point skipped: only real root can
+#                              run it (the kernel refuses it otherwise)
 #   skip_all REASON            skip the whole script
 #   done_testing               print the plan and exit with the result
 #
 # A skipped script prints "1..0 # SKIP reason", except under CI=true, where
 # a missing tool is a failure: CI must never pass with the real clients
-# (GNU cpio, bsdtar, busybox, QEMU) silently absent.
+# (GNU cpio, bsdtar, busybox, QEMU) silently absent.  The one skip CI
+# allows is skip_unprivileged's, and only when not run by real root.
+#
+# The suite runs as an ordinary user as well as root.  What needs root
+# (owners that are not the caller's, setpriv to nobody, chroot, bind
+# mounts) runs as root of a user namespace: unshare --map-root-user
+# --map-auto makes the caller uid and gid 0 and its subordinate ids
+# (/etc/subuid, /etc/subgid; package uidmap) 1..65535, so that owners
+# such as 12:34 and nobody (65534) can be given and compared.  What the
+# kernel refuses there too (device nodes, loop devices, mounting a disk
+# image's file system) is what real_root guards.
 
 set -u
 
 : "${GEN_INIT_CPIO:?run the tests through make check}"
 GEN=$GEN_INIT_CPIO
 SRCTREE=${SRCTREE:-$(cd "$(dirname "$0")/.." && pwd)}
+_gic_script=$(realpath "$0")
+
+# Tools in /usr/sbin (mke2fs, chroot, losetup, mkfs.xfs) are found by an
+# ordinary user too, whose PATH lacks it.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin ;; esac
+case ":$PATH:" in *:/sbin:*) ;; *) PATH=$PATH:/sbin ;; esac
+export PATH
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/gic-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+# What root of a user namespace extracted may be owned by subordinate
+# ids in directories the caller cannot enter: removed from in there.
+trap 'rm -rf "$T" 2>/dev/null || as_root rm -rf "$T"' EXIT
 
 # Nothing in the tests may depend on the caller's locale, zone or umask.
 export LC_ALL=C TZ=UTC
@@ -74,8 +100,51 @@ need() {
 	done
 }
 
+# The user namespace as_root and need_root enter when not root, and the
+# mount namespace that goes with it (bind mounts and tmpfs work there).
+_gic_userns=(unshare --map-root-user --map-auto --mount --)
+
+real_root() {
+	[ "$(id -u)" -eq 0 ] &&
+		[ "$(awk '{ print $1, $2, $3 }' /proc/self/uid_map)" = "0 0 4294967295" ]
+}
+
+# _userns_or_skip: skip the whole script when no user namespace with the
+# caller's subordinate ids can be made, saying why.
+_userns_or_skip() {
+	local err
+
+	err=$("${_gic_userns[@]}" true 2>&1) ||
+		skip_all "needs root, or a user namespace with $(id -un)'s subordinate ids (/etc/subuid, /etc/subgid): ${err:-unshare failed}"
+}
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	else
+		"${_gic_userns[@]}" "$@"
+	fi
+}
+
+# need_root: as root, nothing; else the script starts again from the
+# beginning as root of a user namespace (its scratch directory removed
+# first), before any test point.
 need_root() {
-	[ "$(id -u)" -eq 0 ] || skip_all "needs root (to extract with owners)"
+	[ "$(id -u)" -eq 0 ] && return
+	_userns_or_skip
+	rm -rf "$T"
+	trap - EXIT
+	exec "${_gic_userns[@]}" "$BASH" "$_gic_script"
+}
+
+skip_unprivileged() {
+	_tap_n=$((_tap_n + 1))
+	if real_root; then
+		echo "not ok $_tap_n - real root must run this: $1"
+		_tap_failed=$((_tap_failed + 1))
+	else
+		echo "ok $_tap_n # SKIP $1 (only real root may: the kernel refuses it in a user namespace)"
+	fi
 }
 
 done_testing() {

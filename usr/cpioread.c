@@ -55,58 +55,138 @@ static int open_tmpfile(void)
 	return fd;
 }
 
-/* Run @m's decompressor from @in into a temporary file; its fd or -1. */
-static int decompress(const struct method *m, int in, const char *path,
-		      struct diag *d)
+/* Wait for the decompressor @pid; 0 when it succeeded, else -1 (reported). */
+static int wait_decompressor(const struct method *m, pid_t pid,
+			     const struct srcloc *loc, struct diag *d)
 {
-	struct srcloc loc = { .file = path };
-	posix_spawn_file_actions_t fa;
-	int out = open_tmpfile(), status, rc;
-	pid_t pid;
+	int status;
 
-	if (out < 0) {
-		diag_error(d, &loc, "cannot create a temporary file: %s",
-			   strerror(errno));
-		return -1;
-	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return 0;
+	diag_error(d, loc, "'%s' failed to decompress it (%s %d)",
+		   m->decompress[0],
+		   WIFEXITED(status) ? "exit status" : "signal",
+		   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	return -1;
+}
+
+/*
+ * Start @m's decompressor reading @in and writing @out; its pid, or -1
+ * (reported).
+ */
+static pid_t start_decompressor(const struct method *m, int in, int out,
+				const struct srcloc *loc, struct diag *d)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int rc;
+
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in, 0);
 	posix_spawn_file_actions_adddup2(&fa, out, 1);
 	rc = posix_spawnp(&pid, m->decompress[0], &fa, NULL,
 			  (char *const *)m->decompress, environ);
 	posix_spawn_file_actions_destroy(&fa);
-	if (rc) {
-		diag_error(d, &loc, "cannot run '%s' to undo its %s compression: %s",
-			   m->decompress[0], m->name, strerror(rc));
-		goto fail;
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		diag_error(d, &loc, "'%s' failed to decompress it (%s %d)",
-			   m->decompress[0],
-			   WIFEXITED(status) ? "exit status" : "signal",
-			   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-		goto fail;
-	}
+	if (!rc)
+		return pid;
+	diag_error(d, loc, "cannot run '%s' to undo its %s compression: %s",
+		   m->decompress[0], m->name, strerror(rc));
+	return -1;
+}
+
+static int new_tmpfile(const struct srcloc *loc, struct diag *d)
+{
+	int out = open_tmpfile();
+
+	if (out < 0)
+		diag_error(d, loc, "cannot create a temporary file: %s",
+			   strerror(errno));
 	return out;
-fail:
+}
+
+/* Run @m's decompressor from @in into a temporary file; its fd or -1. */
+static int decompress(const struct method *m, int in, const char *path,
+		      struct diag *d)
+{
+	struct srcloc loc = { .file = path };
+	int out = new_tmpfile(&loc, d);
+	pid_t pid;
+
+	if (out < 0)
+		return -1;
+	pid = start_decompressor(m, in, out, &loc, d);
+	if (pid > 0 && !wait_decompressor(m, pid, &loc, d))
+		return out;
 	close(out);
 	return -1;
 }
 
-/* A window over the archive, so that headers cost no system call each. */
-struct reader {
-	int fd;
-	uint64_t size;
-	uint64_t start;		/* file offset of buf[0] */
-	size_t len;
-	unsigned char buf[65536];
-};
+/* Feed @len bytes of @in at @off into the pipe @w; -1 on a read error. */
+static int feed_range(int in, uint64_t off, uint64_t len, int w)
+{
+	static unsigned char buf[65536];
 
-/* Point *@p at @n bytes at @off (n <= sizeof(buf)); -1 past the end. */
-static int reader_get(struct reader *r, uint64_t off, size_t n,
-		      const unsigned char **p)
+	while (len) {
+		size_t want = len < sizeof(buf) ? (size_t)len : sizeof(buf);
+		ssize_t got = pread(in, buf, want, (off_t)off);
+		size_t done = 0;
+
+		if (got <= 0)
+			return -1;
+		while (done < (size_t)got) {
+			ssize_t put = write(w, buf + done, (size_t)got - done);
+
+			if (put < 0 && errno == EINTR)
+				continue;
+			if (put < 0)
+				return 0;	/* it stopped reading: it says why */
+			done += (size_t)put;
+		}
+		off += (uint64_t)got;
+		len -= (uint64_t)got;
+	}
+	return 0;
+}
+
+int decompress_range(int in, uint64_t off, uint64_t len, const char *what,
+		     struct diag *d)
+{
+	struct srcloc loc = { .file = what };
+	unsigned char magic[16];
+	const struct method *m;
+	ssize_t n = pread(in, magic, len < 16 ? (size_t)len : 16, (off_t)off);
+	int out, p[2], rc;
+	pid_t pid;
+
+	m = n > 0 ? method_for_magic(magic, (size_t)n) : NULL;
+	if (!m)
+		return -2;
+	out = new_tmpfile(&loc, d);
+	if (out < 0)
+		return -1;
+	if (pipe2(p, O_CLOEXEC)) {
+		diag_error(d, &loc, "cannot make a pipe: %s", strerror(errno));
+		close(out);
+		return -1;
+	}
+	pid = start_decompressor(m, p[0], out, &loc, d);
+	close(p[0]);
+	rc = pid > 0 ? feed_range(in, off, len, p[1]) : -1;
+	if (rc && pid > 0)
+		diag_error(d, &loc, "cannot read: %s", strerror(errno));
+	close(p[1]);
+	if (pid > 0 && wait_decompressor(m, pid, &loc, d))
+		rc = -1;
+	if (!rc)
+		return out;
+	close(out);
+	return -1;
+}
+
+int archive_reader_get(struct archive_reader *r, uint64_t off, size_t n,
+		       const unsigned char **p)
 {
 	if (off + n > r->size)
 		return -1;
@@ -124,7 +204,7 @@ static int reader_get(struct reader *r, uint64_t off, size_t n,
 
 struct parser {
 	const char *path;
-	struct reader *r;
+	struct archive_reader *r;
 	struct entry_list *out;
 	struct inomap links;	/* hard links within one member -> node */
 	struct diag *d;
@@ -146,7 +226,7 @@ static int read_target(struct parser *p, struct node *n, uint64_t off,
 			   size, CPIO_PATH_MAX);
 		return -1;
 	}
-	if (reader_get(p->r, off, size, &data)) {
+	if (archive_reader_get(p->r, off, size, &data)) {
 		diag_error(p->d, &p->loc, "truncated: the symlink target is cut off");
 		return -1;
 	}
@@ -231,7 +311,7 @@ static const char *header_name(struct parser *p, uint64_t off, uint32_t size)
 			   size, CPIO_PATH_MAX);
 		return NULL;
 	}
-	if (reader_get(p->r, off + CPIO_HDR_LEN, size, &name)) {
+	if (archive_reader_get(p->r, off + CPIO_HDR_LEN, size, &name)) {
 		diag_error(p->d, &p->loc, "truncated: the name is cut off");
 		return NULL;
 	}
@@ -274,7 +354,7 @@ static int parse_header(struct parser *p, uint64_t *off)
 	int rc = 0;
 
 	p->loc.offset = *off;
-	if (reader_get(p->r, *off, CPIO_HDR_LEN, &raw)) {
+	if (archive_reader_get(p->r, *off, CPIO_HDR_LEN, &raw)) {
 		diag_error(p->d, &p->loc, "truncated: no room for a header");
 		return -1;
 	}
@@ -315,7 +395,7 @@ static int next_member(struct parser *p, uint64_t *off)
 	const unsigned char *b;
 
 	while (*off < p->r->size) {
-		if (reader_get(p->r, *off, 1, &b))
+		if (archive_reader_get(p->r, *off, 1, &b))
 			return -1;
 		if (*b)
 			break;
@@ -324,7 +404,7 @@ static int next_member(struct parser *p, uint64_t *off)
 	if (*off >= p->r->size)
 		return 0;
 	p->loc.offset = *off;
-	if (reader_get(p->r, *off, 6, &b) || memcmp(b, "07070", 5)) {
+	if (archive_reader_get(p->r, *off, 6, &b) || memcmp(b, "07070", 5)) {
 		diag_error(p->d, &p->loc,
 			   "data after the trailer is not another cpio member%s",
 			   compression_of(b, 6) ? " (a compressed member after an uncompressed one is not supported as a source)" : "");
@@ -351,32 +431,49 @@ static int parse_archive(struct parser *p)
 	}
 }
 
-static int open_archive(const char *path, struct diag *d)
+int archive_plain(int fd, const char *name, struct diag *d)
 {
-	struct srcloc loc = { .file = path };
 	const struct method *m;
 	unsigned char magic[16];
 	ssize_t n;
-	int fd, out;
+	int out;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		diag_error(d, &loc, "cannot open: %s", strerror(errno));
-		return -1;
-	}
 	n = pread(fd, magic, sizeof(magic), 0);
 	m = n > 0 ? method_for_magic(magic, (size_t)n) : NULL;
 	if (!m)
 		return fd;
-	out = decompress(m, fd, path, d);
+	if (lseek(fd, 0, SEEK_SET)) {
+		close(fd);
+		return -1;
+	}
+	out = decompress(m, fd, name, d);
 	close(fd);
 	return out;
 }
 
-int cpioread_source(const char *path, struct entry_list *out,
-		    struct deplist *deps, int *fd, struct diag *d)
+int archive_open(const char *path, struct diag *d)
 {
-	struct reader *r = malloc(sizeof(*r));
+	struct srcloc loc = { .file = path };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		diag_error(d, &loc, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	return archive_plain(fd, path, d);
+}
+
+int archive_tmpfile(const char *what, struct diag *d)
+{
+	struct srcloc loc = { .file = what };
+
+	return new_tmpfile(&loc, d);
+}
+
+int cpioread_fd(const char *path, int fd, struct entry_list *out,
+		struct diag *d)
+{
+	struct archive_reader *r = malloc(sizeof(*r));
 	struct parser p = {
 		.path = path, .r = r, .out = out, .d = d,
 		.loc = { .file = path, .at_offset = true },
@@ -385,15 +482,11 @@ int cpioread_source(const char *path, struct entry_list *out,
 	long source;
 	int rc = -1;
 
-	*fd = -1;
-	if (!r || deplist_add(deps, path)) {
+	if (!r) {
 		diag_error(d, &p.loc, "out of memory");
 		goto out;
 	}
-	r->fd = open_archive(path, d);
-	if (r->fd < 0)
-		goto out;
-	*fd = r->fd;
+	r->fd = fd;
 	source = source_add(path, r->fd);
 	if (source < 0) {
 		diag_error(d, &p.loc, "out of memory");

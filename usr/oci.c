@@ -232,17 +232,26 @@ static struct json *read_doc(struct store *s, struct blob *b,
 	char *text = NULL;
 	long err = 0;
 
-	if (b->size > DOC_MAX)
+	if (b->size > DOC_MAX) {
 		diag_error(s->d, &s->loc, "%s: %llu bytes is too large for a JSON document",
 			   what, (unsigned long long)b->size);
-	else if (!(text = malloc((size_t)b->size + 1)))
+		goto out;
+	}
+	text = malloc((size_t)b->size + 1);
+	if (!text) {
 		diag_error(s->d, &s->loc, "out of memory");
-	else if (pread(b->fd, text, (size_t)b->size, (off_t)b->off) !=
-		 (ssize_t)b->size)
+		goto out;
+	}
+	if (pread(b->fd, text, (size_t)b->size, (off_t)b->off) !=
+	    (ssize_t)b->size) {
 		diag_error(s->d, &s->loc, "%s: cannot read it", what);
-	else if (!(j = json_parse(text, (size_t)b->size, &err)))
+		goto out;
+	}
+	j = json_parse(text, (size_t)b->size, &err);
+	if (!j)
 		diag_error(s->d, &s->loc, "%s: not valid JSON (at byte %ld)",
 			   what, err);
+out:
 	free(text);
 	blob_close(b);
 	return j;

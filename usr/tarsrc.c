@@ -24,18 +24,15 @@
 #define PAX_MAX (16u << 20)	/* a pax header is a few records: 16 MiB is bad */
 #define GNU_NAME_MAX 65536u
 
-/* The header's fields: offset and length. */
-#define F_NAME 0, 100
-#define F_MODE 100, 8
-#define F_UID 108, 8
-#define F_GID 116, 8
-#define F_SIZE 124, 12
-#define F_MTIME 136, 12
-#define F_CHKSUM 148, 8
-#define F_LINK 157, 100
-#define F_DEVMAJOR 329, 8
-#define F_DEVMINOR 337, 8
-#define F_PREFIX 345, 155
+/* A numeric field of the header: offset and length. */
+struct field {
+	size_t at, len;
+};
+
+static const struct field f_mode = { 100, 8 }, f_uid = { 108, 8 },
+	f_gid = { 116, 8 }, f_size = { 124, 12 }, f_mtime = { 136, 12 },
+	f_chksum = { 148, 8 }, f_devmajor = { 329, 8 }, f_devminor = { 337, 8 };
+
 #define TYPEFLAG 156
 #define MAGIC 257
 
@@ -80,10 +77,10 @@ static void attrs_release(struct attrs *a)
  * base-256 (the first byte's top bit set; 0xff starts a negative one).
  * Returns 0, or -1 when it is neither.
  */
-static int tar_number(const unsigned char *h, size_t at, size_t len,
-		      int64_t *v)
+static int tar_number(const unsigned char *h, struct field fl, int64_t *v)
 {
-	const unsigned char *f = h + at;
+	const unsigned char *f = h + fl.at;
+	size_t len = fl.len;
 	uint64_t u = 0;
 	size_t i = 0;
 
@@ -121,7 +118,7 @@ static bool checksum_ok(const unsigned char *h)
 	int ssum = 0;
 	size_t i;
 
-	if (tar_number(h, F_CHKSUM, &want) || h[148] == '\0')
+	if (tar_number(h, f_chksum, &want) || h[148] == '\0')
 		return false;
 	for (i = 0; i < BLOCK; i++) {
 		unsigned char c = i >= 148 && i < 156 ? ' ' : h[i];
@@ -437,8 +434,8 @@ static int header_numbers(struct tarparse *p, struct mem *m)
 	const struct attrs *e = &p->ext, *g = &p->global;
 	int64_t uid, gid, mtime;
 
-	if (tar_number(m->h, F_UID, &uid) || tar_number(m->h, F_GID, &gid) ||
-	    tar_number(m->h, F_MTIME, &mtime)) {
+	if (tar_number(m->h, f_uid, &uid) || tar_number(m->h, f_gid, &gid) ||
+	    tar_number(m->h, f_mtime, &mtime)) {
 		diag_error(p->d, &p->loc,
 			   "member %u: corrupt header (a uid, gid or mtime field is not a number)",
 			   p->member);
@@ -563,8 +560,8 @@ static int device_numbers(struct tarparse *p, struct mem *m, struct node *n)
 {
 	int64_t maj, min;
 
-	if (tar_number(m->h, F_DEVMAJOR, &maj) ||
-	    tar_number(m->h, F_DEVMINOR, &min) || maj > 4095 ||
+	if (tar_number(m->h, f_devmajor, &maj) ||
+	    tar_number(m->h, f_devminor, &min) || maj > 4095 ||
 	    min > 1048575) {
 		diag_error(p->d, &p->loc,
 			   "member %u ('%s'): device numbers are not numbers that fit the kernel's dev_t (12:20 bits)",
@@ -599,7 +596,7 @@ static struct node *new_node(struct tarparse *p, struct mem *m, int type)
 
 	if (!n)
 		return NULL;
-	if (tar_number(m->h, F_MODE, &mode)) {
+	if (tar_number(m->h, f_mode, &mode)) {
 		diag_error(p->d, &p->loc, "member %u ('%s'): corrupt mode field",
 			   p->member, m->name);
 		node_put(n);
@@ -717,7 +714,7 @@ static int parse_member(struct tarparse *p, const unsigned char *h,
 	int rc = -1;
 
 	p->member++;
-	tar_number(h, F_SIZE, &size);
+	tar_number(h, f_size, &size);
 	m.size = p->ext.has_size ? p->ext.size :
 		 p->global.has_size ? p->global.size : (uint64_t)size;
 	m.name = pick(p->ext.path, p->global.path, header_name(h));
@@ -760,7 +757,7 @@ static int parse_header(struct tarparse *p, uint64_t *off)
 			   "truncated: an extended header without its member");
 		return -1;
 	}
-	if (!checksum_ok(h) || tar_number(h, F_SIZE, &size)) {
+	if (!checksum_ok(h) || tar_number(h, f_size, &size)) {
 		diag_error(p->d, &p->loc,
 			   "corrupt: no valid tar header here (after member %u)",
 			   p->member);

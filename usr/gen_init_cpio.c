@@ -102,6 +102,8 @@ struct options {
 	unsigned int nsources;
 	struct idmap ids;		/* the current -u/-g rules and maps */
 	const char *platform;		/* --platform */
+	void **ranges;			/* the id maps' arrays, to free */
+	size_t nranges;
 	const char *depfile;		/* -l */
 	const char *output;		/* NULL: standard output */
 	const char *microcode;		/* --microcode */
@@ -321,12 +323,17 @@ static int parse_idrange(const char *arg, const char *file,
  * Add a range to the maps in force; the sources before keep the array
  * they were given (a copy is made each time).
  */
-static int add_idrange(const struct idrange **v, uint32_t *n,
-		       const char *arg, const char *file, struct diag *d)
+static int add_idrange(struct options *o, const struct idrange **v,
+		       uint32_t *n, const char *arg, const char *file,
+		       struct diag *d)
 {
 	struct idrange *copy = malloc((*n + 1) * sizeof(*copy));
+	void **all = realloc(o->ranges, (o->nranges + 1) * sizeof(*all));
 
-	if (!copy) {
+	if (all)
+		o->ranges = all;
+	if (!copy || !all) {
+		free(copy);
 		diag_error(d, NULL, "out of memory");
 		return -1;
 	}
@@ -336,7 +343,8 @@ static int add_idrange(const struct idrange **v, uint32_t *n,
 	}
 	if (*n)
 		memcpy(copy, *v, *n * sizeof(*copy));
-	*v = copy;	/* lives as long as the run */
+	*v = copy;	/* the sources given so far keep the old one */
+	o->ranges[o->nranges++] = copy;
 	(*n)++;
 	return 0;
 }
@@ -433,10 +441,10 @@ static int parse_option(int opt, struct options *o, struct diag *d)
 		o->microcode = optarg;
 		return 0;
 	case OPT_MAP_USERS:
-		return add_idrange(&o->ids.uranges, &o->ids.nuranges, optarg,
+		return add_idrange(o, &o->ids.uranges, &o->ids.nuranges, optarg,
 				   "/etc/subuid", d);
 	case OPT_MAP_GROUPS:
-		return add_idrange(&o->ids.granges, &o->ids.ngranges, optarg,
+		return add_idrange(o, &o->ids.granges, &o->ids.ngranges, optarg,
 				   "/etc/subgid", d);
 	case OPT_PLATFORM:
 		o->platform = optarg;
@@ -1147,6 +1155,9 @@ int main(int argc, char **argv)
 	else if (status == EXIT_OK && choose_mtimes(&o, &d) == 0)
 		build(&o, &d);
 	free(o.sources);
+	while (o.nranges)
+		free(o.ranges[--o.nranges]);
+	free(o.ranges);
 	if (status)
 		return status < 0 ? EXIT_OK : status;
 	return diag_failed(&d) ? EXIT_ERROR : EXIT_OK;

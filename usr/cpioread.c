@@ -505,3 +505,17 @@ out:
 	free(r);
 	return rc;
 }
+
+int cpioread_source(const char *path, struct entry_list *out,
+		    struct deplist *deps, int *fd, struct diag *d)
+{
+	struct srcloc loc = { .file = path };
+
+	*fd = -1;
+	if (deplist_add(deps, path)) {
+		diag_error(d, &loc, "out of memory");
+		return -1;
+	}
+	*fd = archive_open(path, d);
+	return *fd < 0 ? -1 : cpioread_fd(path, *fd, out, d);
+}

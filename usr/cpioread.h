@@ -73,4 +73,12 @@ int decompress_range(int in, uint64_t off, uint64_t len, const char *what,
 int cpioread_fd(const char *path, int fd, struct entry_list *out,
 		struct diag *d);
 
+/*
+ * The same for the archive @path, compressed or not: *@fd receives the
+ * descriptor the entries' data is read from, for the caller to close
+ * once the image is written.
+ */
+int cpioread_source(const char *path, struct entry_list *out,
+		    struct deplist *deps, int *fd, struct diag *d);
+
 #endif

@@ -39,7 +39,7 @@ sed "s,@SRCTREE@,$SRCTREE," > "$T/bb.mtree" <<'MT'
 ./etc type=dir mode=0755 uid=0 gid=0
 ./bin/busybox type=file mode=0755 uid=0 gid=0 contents=/bin/busybox
 ./bin/sh type=link mode=0777 uid=0 gid=0 link=busybox
-./etc/motd type=file mode=0640 uid=0 gid=4 contents=@SRCTREE@/specs/busybox-init
+./etc/motd type=file mode=0644 uid=0 gid=4 contents=@SRCTREE@/specs/busybox-init
 ./init type=file mode=0755 uid=0 gid=0 contents=@SRCTREE@/specs/busybox-init
 MT
 (cd "$T" && bsdtar -cf app.tar --format=pax @bb.mtree)
@@ -67,16 +67,17 @@ skopeo() {
 (cd "$T/oci" && eval "$(recipe oci)") 2> "$T/err"
 ok $? "the oci recipe runs"
 "$GEN" --list "$T/oci/initrd.cpio" 2> /dev/null | grep -v '^#' | sort > "$T/got"
-grep -q '^file /etc/motd etc/motd 0640 0 4$' "$T/got" &&
+grep -q '^file /etc/motd etc/motd 0644 0 4$' "$T/got" &&
 	grep -q '^nod /dev/console 0600 0 0 c 5 1$' "$T/got"
 ok $? "oci: the layer's owners and the list's node are in the image"
 
 # --- userns ---
-mkdir "$T/ns" && cp "$T/app.tar" "$T/ns/"
+# The namespace's root is no one the scratch directory (0700) lets in.
+mkdir "$T/ns" && cp "$T/app.tar" "$T/ns/" && chmod 0711 "$T" "$T/ns"
 if unshare --map-auto --setuid 0 --setgid 0 true 2> /dev/null; then
 	(cd "$T/ns" && eval "$(recipe userns)") 2> "$T/err"
 	ok $? "the userns recipe runs"
-	"$GEN" --list "$T/ns/initrd.cpio" 2> /dev/null | grep -q '^file /etc/motd etc/motd 0640 0 4$'
+	"$GEN" --list "$T/ns/initrd.cpio" 2> /dev/null | grep -q '^file /etc/motd etc/motd 0644 0 4$'
 	ok $? "userns: subordinate owners are 0:4 again"
 	find "$T/ns/ns/tree/etc/motd" -uid 0 | grep -q . && diag "(running as root: the tree is really root's)"
 else

@@ -33,24 +33,20 @@ int looks_like_archive(const unsigned char *buf, size_t len)
 }
 
 /*
- * The whole of @in undone by @m's program into an unlinked temporary
+ * [@from, @to) of @in undone by @m's program into an unlinked temporary
  * file, which the image's data is copied from when it is written: its
- * descriptor, or -1 (reported).
+ * descriptor, or -1 (reported at @what).
  */
-static int decompress(const struct method *m, int in, const char *path,
-		      struct diag *d)
+static int decompress(const struct method *m, int in, uint64_t from,
+		      uint64_t to, const char *what, struct diag *d)
 {
-	struct srcloc loc = { .file = path };
+	struct srcloc loc = { .file = what };
 	struct decompressor z;
-	const char *dir;
-	int out = decompressed_file(&dir), rc, status;
+	int out = archive_tmpfile(what, d), rc, status;
 
-	if (out < 0) {
-		diag_error(d, &loc, "cannot create a temporary file: %s",
-			   strerror(errno));
+	if (out < 0)
 		return -1;
-	}
-	rc = decompressor_start(&z, m, in, 0, UINT64_MAX, out, 0);
+	rc = decompressor_start(&z, m, in, from, to, out, 0);
 	if (rc) {
 		diag_error(d, &loc, "cannot run '%s' to undo its %s compression: %s",
 			   m->decompress[0], m->name, strerror(-rc));
@@ -68,6 +64,48 @@ static int decompress(const struct method *m, int in, const char *path,
 fail:
 	close(out);
 	return -1;
+}
+
+int archive_tmpfile(const char *what, struct diag *d)
+{
+	struct srcloc loc = { .file = what };
+	const char *dir;
+	int fd = decompressed_file(&dir);
+
+	if (fd < 0)
+		diag_error(d, &loc, "cannot create a temporary file in %s: %s",
+			   dir, strerror(errno));
+	return fd;
+}
+
+int decompress_range(int in, uint64_t off, uint64_t len, const char *what,
+		     struct diag *d)
+{
+	unsigned char magic[16];
+	const struct method *m;
+	ssize_t n = pread(in, magic, len < 16 ? (size_t)len : 16, (off_t)off);
+
+	m = n > 0 ? method_for_magic(magic, (size_t)n) : NULL;
+	if (!m)
+		return -2;
+	return decompress(m, in, off, off + len, what, d);
+}
+
+int archive_reader_get(struct archive_reader *r, uint64_t off, size_t n,
+		       const unsigned char **p)
+{
+	if (off + n > r->size)
+		return -1;
+	if (off < r->start || off + n > r->start + r->len) {
+		ssize_t got = pread(r->fd, r->buf, sizeof(r->buf), (off_t)off);
+
+		if (got < (ssize_t)n)
+			return -1;
+		r->start = off;
+		r->len = (size_t)got;
+	}
+	*p = r->buf + (off - r->start);
+	return 0;
 }
 
 /* What the visitor needs while imgread walks the (decompressed) archive. */
@@ -266,62 +304,71 @@ static int no_member(struct parser *p)
 	return -1;
 }
 
-/* The archive to walk: @path itself, or its decompressed copy. */
-static int open_archive(const char *path, struct diag *d)
+int archive_plain(int fd, const char *name, struct diag *d)
 {
-	struct srcloc loc = { .file = path };
 	const struct method *m;
 	unsigned char magic[16];
 	ssize_t n;
-	int fd, out;
+	int out;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		diag_error(d, &loc, "cannot open: %s", strerror(errno));
-		return -1;
-	}
 	n = pread(fd, magic, sizeof(magic), 0);
 	m = n > 0 ? method_for_magic(magic, (size_t)n) : NULL;
 	if (!m)
 		return fd;
-	out = decompress(m, fd, path, d);
+	out = decompress(m, fd, 0, UINT64_MAX, name, d);
 	close(fd);
 	return out;
 }
 
-int cpioread_source(const char *path, struct entry_list *out,
-		    struct deplist *deps, int *fd, struct diag *d)
+int archive_open(const char *path, struct diag *d)
+{
+	struct srcloc loc = { .file = path };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		diag_error(d, &loc, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	return archive_plain(fd, path, d);
+}
+
+int cpioread_fd(const char *path, int fd, struct entry_list *out,
+		struct diag *d)
 {
 	struct parser p = {
-		.out = out, .d = d,
+		.fd = fd, .out = out, .d = d,
 		.loc = { .file = path, .at_offset = true },
 	};
 	struct img_visitor v = {
 		.member_begin = on_member_begin, .entry = on_entry,
 		.member_end = on_member_end, .ctx = &p,
 	};
-	long source;
-	int rc = -1;
+	long source = source_add(path, fd);
+	int rc;
 
-	*fd = -1;
-	if (deplist_add(deps, path)) {
-		diag_oom(d, &p.loc);
-		return -1;
-	}
-	p.fd = open_archive(path, d);
-	if (p.fd < 0)
-		return -1;
-	*fd = p.fd;
-	source = source_add(path, p.fd);
 	if (source < 0) {
 		diag_oom(d, &p.loc);
 		return -1;
 	}
 	p.source = (uint32_t)source;
 	/* Compressed parts are not run again: see on_member_begin(). */
-	rc = img_scan_fd(p.fd, path, &v, IMG_NO_DECOMPRESS, d);
+	rc = img_scan_fd(fd, path, &v, IMG_NO_DECOMPRESS, d);
 	inomap_clear(&p.links, NULL, NULL);
 	if (!rc && !p.members)
 		rc = no_member(&p);
 	return rc;
+}
+
+int cpioread_source(const char *path, struct entry_list *out,
+		    struct deplist *deps, int *fd, struct diag *d)
+{
+	struct srcloc loc = { .file = path };
+
+	*fd = -1;
+	if (deplist_add(deps, path)) {
+		diag_oom(d, &loc);
+		return -1;
+	}
+	*fd = archive_open(path, d);
+	return *fd < 0 ? -1 : cpioread_fd(path, *fd, out, d);
 }

@@ -23,6 +23,10 @@
  * not be is refused here: a member without its trailer, zeros before the
  * first header, a compressed member after a stored one, a symlink target
  * the kernel would skip, a device number beyond its dev_t.
+ *
+ * The opening and decompression are shared with the tar and OCI sources
+ * (archive_open(), archive_plain(), decompress_range()), and so is the
+ * window a tar's headers are read through (struct archive_reader).
  */
 
 #include <stddef.h>
@@ -37,10 +41,52 @@ const char *compression_of(const unsigned char *buf, size_t len);
 /* True when @buf starts like an archive source: cpio, or compressed. */
 int looks_like_archive(const unsigned char *buf, size_t len);
 
+/* A window over an archive, so that headers cost no system call each. */
+struct archive_reader {
+	int fd;
+	uint64_t size;		/* where the archive ends in the file */
+	uint64_t start;		/* file offset of buf[0] */
+	size_t len;
+	unsigned char buf[65536];
+};
+
+/* Point *@p at @n bytes at @off (n <= sizeof(buf)); -1 past the end. */
+int archive_reader_get(struct archive_reader *r, uint64_t off, size_t n,
+		       const unsigned char **p);
+
 /*
- * Append the entries of the archive @path to @out.  *@fd receives the
- * descriptor the entries' data is read from; the caller closes it once
- * the image is written.  Returns 0, or -1 (reported through @d).
+ * Open the archive @path, compressed or not: a descriptor of its plain
+ * bytes (a compressed one is undone into an unnamed temporary file), or
+ * -1 (reported through @d).
+ */
+int archive_open(const char *path, struct diag *d);
+
+/* The same for the open file @fd (taken over), named @name in messages. */
+int archive_plain(int fd, const char *name, struct diag *d);
+
+/* An unnamed temporary file, gone once closed; -1 (reported at @what). */
+int archive_tmpfile(const char *what, struct diag *d);
+
+/*
+ * Undo the compression of the @len bytes at @off of @in (a layer inside
+ * an image, say) into an unnamed temporary file: its descriptor; -2 when
+ * those bytes are not compressed; -1 on failure (reported, at @what).
+ */
+int decompress_range(int in, uint64_t off, uint64_t len, const char *what,
+		     struct diag *d);
+
+/*
+ * Append the entries of the plain cpio archive open as @fd (named @path
+ * in messages) to @out; their data is read from @fd, which the caller
+ * keeps open until the image is written.  Returns 0, or -1 (reported).
+ */
+int cpioread_fd(const char *path, int fd, struct entry_list *out,
+		struct diag *d);
+
+/*
+ * The same for the archive @path, compressed or not: *@fd receives the
+ * descriptor the entries' data is read from, for the caller to close
+ * once the image is written.
  */
 int cpioread_source(const char *path, struct entry_list *out,
 		    struct deplist *deps, int *fd, struct diag *d);

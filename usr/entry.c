@@ -338,12 +338,27 @@ static uint32_t map_id(enum id_rule rule, uint32_t from, uint32_t id)
 	return id;
 }
 
+/* An id through a user namespace's map, as seen from inside it. */
+static uint32_t map_range(const struct idrange *r, uint32_t n, uint32_t id)
+{
+	uint32_t i;
+
+	if (!n)
+		return id;
+	for (i = 0; i < n; i++)
+		if (id >= r[i].outside && id - r[i].outside < r[i].count)
+			return r[i].inside + (id - r[i].outside);
+	return 65534;
+}
+
 uint32_t idmap_uid(const struct idmap *ids, uint32_t uid)
 {
+	uid = map_range(ids->uranges, ids->nuranges, uid);
 	return map_id(ids->uid_rule, ids->uid, uid);
 }
 
 uint32_t idmap_gid(const struct idmap *ids, uint32_t gid)
 {
+	gid = map_range(ids->granges, ids->ngranges, gid);
 	return map_id(ids->gid_rule, ids->gid, gid);
 }

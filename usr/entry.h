@@ -99,11 +99,27 @@ enum id_rule {
 	ID_SQUASH,	/* every id becomes 0 */
 };
 
+/*
+ * --map-users/--map-groups: @count ids from @outside on the build machine
+ * are @inside onwards in the image, as a user namespace's map shows them.
+ */
+struct idrange {
+	uint32_t inside;
+	uint32_t outside;
+	uint32_t count;
+};
+
 struct idmap {
 	enum id_rule uid_rule;
 	enum id_rule gid_rule;
 	uint32_t uid;
 	uint32_t gid;
+	/* With ranges, an id in none of them is the overflow id (65534),
+	   as inside the namespace; then the rules above apply. */
+	const struct idrange *uranges;	/* shared, never changed */
+	const struct idrange *granges;
+	uint32_t nuranges;
+	uint32_t ngranges;
 };
 
 /*

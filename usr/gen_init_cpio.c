@@ -17,8 +17,9 @@
  * file's location is refused instead of hanging, and SOURCE_DATE_EPOCH is
  * honoured for reproducible builds.
  *
- * Besides spec lists, a source may be a directory (dirtree.c) or an
- * existing archive (cpioread.c); several sources are merged into one
+ * Besides spec lists, a source may be a directory (dirtree.c), an
+ * existing cpio archive (cpioread.c), a tar archive (tarsrc.c) or a
+ * container image (oci.c); several sources are merged into one
  * image, a later one overriding what an earlier one defined (merge.c).
  * An image may hold several members (early microcode, --early sources,
  * `segment` lines), each compressed or not (compress.c).
@@ -38,6 +39,9 @@
  * This file holds the command line and the order of the stages, nothing
  * else (progress.c: -v and the progress line).
  */
+/* fopencookie(): a spec list read from standard input after a peek. */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -63,8 +67,10 @@
 #include "entry.h"
 #include "merge.h"
 #include "microcode.h"
+#include "oci.h"
 #include "sink.h"
 #include "spec.h"
+#include "tarsrc.h"
 
 #define PROG "gen_init_cpio"
 #define VERSION "0.1"
@@ -95,7 +101,10 @@ struct source_arg {
 struct options {
 	struct source_arg *sources;
 	unsigned int nsources;
-	struct idmap ids;		/* the current -u/-g rules */
+	struct idmap ids;		/* the current -u/-g rules and maps */
+	const char *platform;		/* --platform */
+	void **ranges;			/* the id maps' arrays, to free */
+	size_t nranges;
 	const char *depfile;		/* -l */
 	const char *output;		/* NULL: standard output */
 	const char *microcode;		/* --microcode */
@@ -115,15 +124,18 @@ static const char usage_text[] =
 "Usage: " PROG " [-t <timestamp>] [-c] [-o <output_file>] [-a <data_align>]\n"
 "       [-z <method>[:<level>]] [-l <depfile>] [--no-fsync] [--werror]\n"
 "       [--microcode <dir>] [--early <source>]...\n"
-"       [-u <uid>] [-g <gid>] <source>...\n"
+"       [-u <uid>] [-g <gid>] [--map-users <map>] [--map-groups <map>]\n"
+"       [--platform <os>/<arch>] <source>...\n"
 "       " PROG " --list|--examine|--verify [--werror] <image>\n"
 "       " PROG " --extract <dir> <image>\n"
 "       " PROG " --diff <image1> <image2>\n"
 "\n"
 "Compile the sources into one newc cpio archive for the kernel's\n"
 "initramfs.  A source is a spec list ('-' for standard input), a\n"
-"directory, or a cpio archive (possibly compressed); a later source\n"
-"overrides the paths an earlier one defined.  Lines of a spec list:\n"
+"directory, a cpio or tar archive (possibly compressed; '-' too), or a\n"
+"container image: oci:<dir>[:<tag>], oci-archive:<file>[:<tag>],\n"
+"docker-archive:<file>; a later source overrides the paths an earlier\n"
+"one defined.  Lines of a spec list:\n"
 "\n"
 "  # a comment\n"
 "  file <name> <location> <mode> <uid> <gid> [<hard links>...]\n"
@@ -157,6 +169,14 @@ static const char usage_text[] =
 "  -u <uid>         in directory sources that follow, files of <uid> become\n"
 "                   root's; 'squash': every file; -1: the current user\n"
 "  -g <gid>         the same for groups\n"
+"  --map-users <inside>:<outside>:<count>\n"
+"                   in the sources that follow, owners <outside>.. on disk\n"
+"                   (or in a tar) are <inside>.. in the image, as in a user\n"
+"                   namespace (ids outside every map: 65534); repeatable;\n"
+"                   'auto': the first /etc/subuid range of the user as 0..\n"
+"  --map-groups <map> the same for groups (/etc/subgid)\n"
+"  --platform <os>/<arch>[/<variant>]\n"
+"                   the manifest of a container image (default linux/amd64)\n"
 "  -v               name each entry on standard error as it is written\n"
 "  --no-fsync       do not flush the output to disk before finishing\n"
 "  --werror         treat warnings as errors\n"
@@ -239,8 +259,96 @@ static int add_source(struct options *o, const char *path, bool early,
 
 enum {
 	OPT_NO_FSYNC = 256, OPT_WERROR, OPT_VERSION, OPT_EARLY, OPT_MICROCODE,
+	OPT_MAP_USERS, OPT_MAP_GROUPS, OPT_PLATFORM,
 	OPT_LIST, OPT_EXAMINE, OPT_VERIFY, OPT_EXTRACT, OPT_DIFF,
 };
+
+/* "auto": the first range of /etc/subuid (subgid) that is the user's. */
+static int subid_range(const char *file, struct idrange *r, struct diag *d)
+{
+	const char *user = getenv("USER");
+	char line[256], self[16], *name, *start, *count, *save;
+	FILE *f = fopen(file, "r");
+
+	snprintf(self, sizeof(self), "%u", (unsigned int)getuid());
+	while (f && fgets(line, sizeof(line), f)) {
+		name = strtok_r(line, ":\n", &save);
+		start = strtok_r(NULL, ":\n", &save);
+		count = strtok_r(NULL, ":\n", &save);
+		if (!name || !count || (strcmp(name, self) &&
+					(!user || strcmp(name, user))))
+			continue;
+		fclose(f);
+		r->inside = 0;
+		if (parse_u32_decimal(start, &r->outside) ||
+		    parse_u32_decimal(count, &r->count))
+			break;
+		return 0;
+	}
+	if (f)
+		fclose(f);
+	diag_error(d, NULL, "no subordinate id range of user %s in %s", self,
+		   file);
+	return -1;
+}
+
+/*
+ * --map-users/--map-groups: <inside>:<outside>:<count> (unshare before
+ * util-linux 2.39) or <outside>,<inside>,<count> (since), or "auto".
+ */
+static int parse_idrange(const char *arg, const char *file,
+			 struct idrange *r, struct diag *d)
+{
+	char a[16], b[16], c[16], sep, extra;
+	bool comma = strchr(arg, ',') != NULL;
+
+	if (!strcmp(arg, "auto"))
+		return subid_range(file, r, d);
+	sep = comma ? ',' : ':';
+	if (sscanf(arg, comma ? "%15[0-9],%15[0-9],%15[0-9]%c" :
+		   "%15[0-9]:%15[0-9]:%15[0-9]%c", a, b, c, &extra) != 3 ||
+	    parse_u32_decimal(comma ? b : a, &r->inside) ||
+	    parse_u32_decimal(comma ? a : b, &r->outside) ||
+	    parse_u32_decimal(c, &r->count) || !r->count ||
+	    r->count - 1 > UINT32_MAX - r->inside ||
+	    r->count - 1 > UINT32_MAX - r->outside) {
+		diag_error(d, NULL,
+			   "id map '%s' is not <inside>%c<outside>%c<count> (or <outside>,<inside>,<count>, or 'auto') within 32 bits",
+			   arg, sep, sep);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Add a range to the maps in force; the sources before keep the array
+ * they were given (a copy is made each time).
+ */
+static int add_idrange(struct options *o, const struct idrange **v,
+		       uint32_t *n, const char *arg, const char *file,
+		       struct diag *d)
+{
+	struct idrange *copy = malloc((*n + 1) * sizeof(*copy));
+	void **all = realloc(o->ranges, (o->nranges + 1) * sizeof(*all));
+
+	if (all)
+		o->ranges = all;
+	if (!copy || !all) {
+		free(copy);
+		diag_error(d, NULL, "out of memory");
+		return -1;
+	}
+	if (parse_idrange(arg, file, &copy[*n], d)) {
+		free(copy);
+		return -1;
+	}
+	if (*n)
+		memcpy(copy, *v, *n * sizeof(*copy));
+	*v = copy;	/* the sources given so far keep the old one */
+	o->ranges[o->nranges++] = copy;
+	(*n)++;
+	return 0;
+}
 
 static const struct option long_options[] = {
 	{ "list", no_argument, NULL, OPT_LIST },
@@ -250,6 +358,9 @@ static const struct option long_options[] = {
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "early", required_argument, NULL, OPT_EARLY },
 	{ "microcode", required_argument, NULL, OPT_MICROCODE },
+	{ "map-users", required_argument, NULL, OPT_MAP_USERS },
+	{ "map-groups", required_argument, NULL, OPT_MAP_GROUPS },
+	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "no-fsync", no_argument, NULL, OPT_NO_FSYNC },
 	{ "werror", no_argument, NULL, OPT_WERROR },
 	{ "help", no_argument, NULL, 'h' },
@@ -329,6 +440,15 @@ static int parse_option(int opt, struct options *o, struct diag *d)
 		return add_source(o, optarg, true, d);
 	case OPT_MICROCODE:
 		o->microcode = optarg;
+		return 0;
+	case OPT_MAP_USERS:
+		return add_idrange(o, &o->ids.uranges, &o->ids.nuranges, optarg,
+				   "/etc/subuid", d);
+	case OPT_MAP_GROUPS:
+		return add_idrange(o, &o->ids.granges, &o->ids.ngranges, optarg,
+				   "/etc/subgid", d);
+	case OPT_PLATFORM:
+		o->platform = optarg;
 		return 0;
 	case 'z':
 		if (compression_parse(optarg, &o->comp)) {
@@ -453,7 +573,7 @@ static int parse_command_line(int argc, char **argv, struct options *o,
 		return EXIT_OK;
 	if (!o->nsources) {
 		diag_error(d, NULL,
-			   "no source given (a spec list, a directory or an archive)");
+			   "no source given (a spec list, a directory, an archive or an image)");
 		goto usage;
 	}
 	return EXIT_OK;
@@ -462,16 +582,27 @@ usage:
 	return EXIT_USAGE;
 }
 
-enum source_kind { SOURCE_LIST, SOURCE_DIR, SOURCE_ARCHIVE };
+enum source_kind { SOURCE_LIST, SOURCE_DIR, SOURCE_ARCHIVE, SOURCE_IMAGE };
 
-/* What a source is: a directory, an archive by its magic, else a list. */
+/* An archive by its first block: cpio, tar, or compressed. */
+static bool block_is_archive(const unsigned char *buf, size_t len)
+{
+	return looks_like_archive(buf, len) || looks_like_tar(buf, len);
+}
+
+/*
+ * What a source is: a container image by its prefix, a directory, an
+ * archive by its first block, else a list.
+ */
 static enum source_kind source_kind(const char *path)
 {
-	unsigned char magic[16];
+	unsigned char block[512];
 	struct stat st;
 	ssize_t n = 0;
 	int fd;
 
+	if (oci_names_image(path))
+		return SOURCE_IMAGE;
 	if (!strcmp(path, "-") || stat(path, &st))
 		return SOURCE_LIST;
 	if (S_ISDIR(st.st_mode))
@@ -480,10 +611,10 @@ static enum source_kind source_kind(const char *path)
 		return SOURCE_LIST;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		n = pread(fd, magic, sizeof(magic), 0);
+		n = pread(fd, block, sizeof(block), 0);
 		close(fd);
 	}
-	return n > 0 && looks_like_archive(magic, (size_t)n) ?
+	return n > 0 && block_is_archive(block, (size_t)n) ?
 	       SOURCE_ARCHIVE : SOURCE_LIST;
 }
 
@@ -540,6 +671,70 @@ static struct deplist *deps_of(struct build *b)
 	return b->o->depfile ? &b->deps : NULL;
 }
 
+/* Standard input, once its first block has been read to see what it is. */
+struct peeked {
+	unsigned char buf[512];
+	size_t len, at;
+};
+
+static ssize_t peeked_read(void *cookie, char *buf, size_t size)
+{
+	struct peeked *p = cookie;
+	size_t n = p->len - p->at;
+
+	if (!n)
+		return read(STDIN_FILENO, buf, size);
+	n = n < size ? n : size;
+	memcpy(buf, p->buf + p->at, n);
+	p->at += n;
+	return (ssize_t)n;
+}
+
+/* Read the first block of standard input into @p; -1 on a read error. */
+static int peek_stdin(struct peeked *p)
+{
+	ssize_t n;
+
+	p->len = p->at = 0;
+	while (p->len < sizeof(p->buf)) {
+		n = read(STDIN_FILENO, p->buf + p->len, sizeof(p->buf) - p->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (!n)
+			break;
+		p->len += (size_t)n;
+	}
+	return 0;
+}
+
+/* An archive on standard input, into an unnamed file: its fd, or -1. */
+static int stdin_to_file(const struct peeked *p, struct diag *d)
+{
+	static const struct srcloc loc = { .file = "<stdin>" };
+	int fd = archive_tmpfile("<stdin>", d);
+	char buf[65536];
+	ssize_t n = (ssize_t)p->len;
+
+	if (fd < 0)
+		return -1;
+	memcpy(buf, p->buf, p->len);
+	while (n > 0) {
+		if (write(fd, buf, (size_t)n) != n)
+			goto fail;
+		do
+			n = read(STDIN_FILENO, buf, sizeof(buf));
+		while (n < 0 && errno == EINTR);
+	}
+	if (!n)
+		return archive_plain(fd, "<stdin>", d);
+fail:
+	diag_error(d, &loc, "cannot copy standard input: %s", strerror(errno));
+	close(fd);
+	return -1;
+}
+
 /* A part of a spec list: its files checked, its inputs recorded, merged. */
 static int merge_list_part(struct build *b, struct entry_list *part)
 {
@@ -581,12 +776,14 @@ static int on_segment(void *ctx, const char *method, const struct srcloc *loc,
 	return add_member(b, "main", &c, loc);
 }
 
-static int read_list(struct build *b, const char *path)
+static int read_list(struct build *b, const char *path, struct peeked *p)
 {
+	static const cookie_io_functions_t peeked_io = { .read = peeked_read };
 	struct spec_hooks hooks = { .segment = on_segment, .ctx = b };
 	struct entry_list part = ENTRY_LIST_INIT;
 	bool from_stdin = !strcmp(path, "-");
-	FILE *f = from_stdin ? stdin : fopen(path, "r");
+	FILE *f = from_stdin ? fopencookie(p, "r", peeked_io) :
+			       fopen(path, "r");
 	int rc;
 
 	if (!f) {
@@ -595,12 +792,66 @@ static int read_list(struct build *b, const char *path)
 		return -1;
 	}
 	rc = spec_read(f, from_stdin ? "<stdin>" : path, &part, &hooks, b->d);
-	if (!from_stdin)
-		fclose(f);
+	fclose(f);
 	if (!from_stdin && deplist_add(deps_of(b), path))
 		rc = -1;
 	if (merge_list_part(b, &part))
 		rc = -1;
+	return rc;
+}
+
+/* A plain archive open as @fd: a tar or a cpio archive by its first block. */
+static int read_archive(struct build *b, const char *name, int fd,
+			const struct idmap *ids, struct entry_list *src)
+{
+	struct tar_opts to = { .ids = ids };
+	unsigned char block[512];
+	struct stat st;
+	ssize_t n;
+
+	if (keep_fd(b, fd))
+		return -1;
+	n = pread(fd, block, sizeof(block), 0);
+	if (n <= 0 || !looks_like_tar(block, (size_t)n))
+		return cpioread_fd(name, fd, src, b->d);
+	if (fstat(fd, &st)) {
+		diag_error(b->d, NULL, "cannot stat '%s': %s", name,
+			   strerror(errno));
+		return -1;
+	}
+	return tarsrc_read(name, fd, 0, (uint64_t)st.st_size, &to, src, b->d);
+}
+
+/* Standard input: an archive by its first block, else a spec list. */
+static int read_stdin(struct build *b, const struct idmap *ids,
+		      struct entry_list *src)
+{
+	struct peeked p;
+	int fd;
+
+	if (peek_stdin(&p)) {
+		diag_error(b->d, NULL, "cannot read standard input: %s",
+			   strerror(errno));
+		return -1;
+	}
+	if (!block_is_archive(p.buf, p.len))
+		return read_list(b, "-", &p);
+	fd = stdin_to_file(&p, b->d);
+	return fd < 0 ? -1 : read_archive(b, "<stdin>", fd, ids, src);
+}
+
+static int read_image_source(struct build *b, const char *path,
+			     const struct idmap *ids, struct entry_list *src)
+{
+	struct oci_opts oo = { .platform = b->o->platform, .ids = ids };
+	int *fds = NULL, rc;
+	size_t nfds = 0, i;
+
+	rc = oci_read(path, &oo, src, deps_of(b), &fds, &nfds, b->d);
+	for (i = 0; i < nfds; i++)
+		if (keep_fd(b, fds[i]))
+			rc = -1;
+	free(fds);
 	return rc;
 }
 
@@ -611,6 +862,12 @@ static int read_source(struct build *b, const char *path,
 	struct image *img;
 	int rc, fd = -1;
 
+	if (!strcmp(path, "-")) {
+		rc = read_stdin(b, ids, &src);
+		if (!src.len)
+			return rc;
+		goto merge;
+	}
 	switch (source_kind(path)) {
 	case SOURCE_DIR:
 		rc = dirtree_read(path, ids, b->files_late, &src, deps_of(b),
@@ -619,13 +876,19 @@ static int read_source(struct build *b, const char *path,
 			rc = -1;
 		break;
 	case SOURCE_ARCHIVE:
-		rc = cpioread_source(path, &src, deps_of(b), &fd, b->d);
-		if (fd >= 0 && keep_fd(b, fd))
-			rc = -1;
+		rc = deplist_add(deps_of(b), path);
+		if (rc)
+			diag_error(b->d, NULL, "out of memory");
+		fd = rc ? -1 : archive_open(path, b->d);
+		rc = fd < 0 ? -1 : read_archive(b, path, fd, ids, &src);
+		break;
+	case SOURCE_IMAGE:
+		rc = read_image_source(b, path, ids, &src);
 		break;
 	default:
-		return read_list(b, path);
+		return read_list(b, path, NULL);
 	}
+merge:
 	img = &b->members[b->nmembers - 1].img;
 	if (check_names(&src, b->d) || merge_source(img, &src, false, b->d))
 		rc = -1;
@@ -899,6 +1162,9 @@ int main(int argc, char **argv)
 	else if (status == EXIT_OK && choose_mtimes(&o, &d) == 0)
 		build(&o, &d);
 	free(o.sources);
+	while (o.nranges)
+		free(o.ranges[--o.nranges]);
+	free(o.ranges);
 	if (status)
 		return status < 0 ? EXIT_OK : status;
 	return diag_failed(&d) ? EXIT_ERROR : EXIT_OK;

@@ -67,7 +67,7 @@ FUZZ_SECONDS ?= 60
 # More libFuzzer options for every run, e.g. FUZZ_FLAGS=-jobs=2
 FUZZ_FLAGS ?=
 
-fuzz_targets := spec_fuzz cpio_fuzz extract_fuzz
+fuzz_targets := spec_fuzz cpio_fuzz extract_fuzz tar_fuzz
 # Objects of tests/fuzz/ that a target is linked with besides its own.
 extract_fuzz-objs := extract_case.o
 # libFuzzer options of one target, after the common ones: an extract_fuzz

@@ -32,6 +32,11 @@ static void test_add(void)
 	s = buf_detach(&b, &len);
 	is_str(s, "", "an empty buf detaches as \"\"");
 	free(s);
+	is_long(buf_grow(&b, 100), 0, "room in a new buf, nothing added");
+	is_str(b.s, "", "... it holds the empty string");
+	s = buf_detach(&b, &len);
+	ok(s && !*s && !len, "... and detaches as \"\"");
+	free(s);
 	is_long(buf_grow(&b, (size_t)-1), -1, "growing past SIZE_MAX is refused");
 	ok(!b.s && !b.cap, "... and the buf is as it was");
 }

@@ -12,9 +12,11 @@
 
 int buf_grow(struct buf *b, size_t extra)
 {
-	if (extra > (size_t)-1 - b->len - 1)
+	if (extra > (size_t)-1 - b->len - 1 ||
+	    ARRAY_GROW(b->s, b->cap, b->len + extra + 1, 64))
 		return -1;
-	return ARRAY_GROW(b->s, b->cap, b->len + extra + 1, 64);
+	b->s[b->len] = '\0';	/* a buf never grown before holds "" now */
+	return 0;
 }
 
 int buf_add(struct buf *b, const void *p, size_t n)

@@ -931,6 +931,10 @@ static int read_image(struct options *o, struct diag *d)
 		patterns[o->rd.npatterns++] = (char *)o->sources[i].path;
 	o->rd.patterns = patterns;
 	o->rd.long_list = o->verbose;
+	if (sel_check(&o->rd, d)) {
+		free(patterns);
+		return EXIT_USAGE;
+	}
 	switch (o->mode) {
 	case MODE_LIST:
 		rc = list_image_opts(img, &o->rd, stdout, d);

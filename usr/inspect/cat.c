@@ -20,7 +20,15 @@
 struct wanted {
 	const char *bare;	/* the path without its leading "/" */
 	FILE *copy;		/* the last definition's data */
-	bool is_file;		/* that definition was a regular file */
+	bool seen;		/* defined at all */
+	bool is_file;		/* the last definition is a regular file */
+	/*
+	 * A hard link defined without data: the data comes with a later
+	 * name of the inode in the same member (where cpio writers put it).
+	 */
+	bool link_pending;
+	unsigned int member;
+	uint32_t ino, devmajor, devminor;
 };
 
 struct catter {
@@ -49,6 +57,78 @@ static int keep_copy(struct img_scan *s, const struct img_entry *e,
 	return n < 0 ? -1 : 0;
 }
 
+static bool same_inode(const struct wanted *w, const struct img_member *m,
+		       const struct cpio_header *h)
+{
+	return w->link_pending && w->member == m->index && w->ino == h->ino &&
+	       w->devmajor == h->devmajor && w->devminor == h->devminor;
+}
+
+/* @from's bytes into @to, replacing them. */
+static int copy_copy(FILE *from, FILE *to)
+{
+	char buf[1 << 16];
+	size_t n;
+
+	if (fflush(from) || fseek(from, 0, SEEK_SET) || fflush(to) ||
+	    ftruncate(fileno(to), 0) || fseek(to, 0, SEEK_SET))
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), from)) > 0)
+		if (fwrite(buf, 1, n, to) != n)
+			return -1;
+	return ferror(from) ? -1 : 0;
+}
+
+/* An entry with data for the hard links waiting for it. */
+static int fill_links(struct catter *c, struct img_scan *s,
+		      const struct img_member *m, const struct img_entry *e,
+		      FILE *first)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->o->npatterns; i++) {
+		struct wanted *w = &c->w[i];
+
+		if (!same_inode(w, m, &e->h))
+			continue;
+		w->link_pending = false;
+		if (first && copy_copy(first, w->copy))
+			return img_entry_report(s, e, true, "cannot keep a copy: %s",
+						strerror(errno));
+		if (!first && keep_copy(s, e, w))
+			return -1;
+		first = w->copy;
+	}
+	return 0;
+}
+
+/* The wanted path @w is defined by @e. */
+static int define(struct catter *c, struct img_scan *s,
+		  const struct img_member *m, const struct img_entry *e,
+		  struct wanted *w, FILE *taken)
+{
+	const struct cpio_header *h = &e->h;
+
+	w->seen = true;
+	w->is_file = (h->mode & S_IFMT) == S_IFREG;
+	w->link_pending = w->is_file && h->nlink > 1 && !h->filesize;
+	w->member = m->index;
+	w->ino = h->ino;
+	w->devmajor = h->devmajor;
+	w->devminor = h->devminor;
+	c->o->entries_matched++;
+	if (!w->is_file)
+		return 0;
+	if (!taken)
+		return keep_copy(s, e, w);
+	if (!w->copy)
+		w->copy = tmpfile();
+	if (!w->copy || copy_copy(taken, w->copy))
+		return img_entry_report(s, e, true, "cannot keep a copy: %s",
+					strerror(errno));
+	return 0;
+}
+
 static int on_member_begin(void *ctx, struct img_scan *s,
 			   const struct img_member *m)
 {
@@ -66,17 +146,20 @@ static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
 	const char *bare = sel_bare_name(e->name);
 	unsigned int i;
 
-	(void)m;
+	FILE *own = NULL;	/* the data, once a wanted path took it */
+
 	if (c->skip_member || img_is_filler(e))
 		return 0;
 	for (i = 0; i < c->o->npatterns; i++) {
 		if (strcmp(c->w[i].bare, bare))
 			continue;
-		c->w[i].is_file = (e->h.mode & S_IFMT) == S_IFREG;
-		if (c->w[i].is_file && keep_copy(s, e, &c->w[i]))
+		if (define(c, s, m, e, &c->w[i], own))
 			return -1;
-		c->o->entries_matched++;
+		if (c->w[i].is_file)
+			own = c->w[i].copy;
 	}
+	if ((e->h.mode & S_IFMT) == S_IFREG && e->h.nlink > 1 && e->h.filesize)
+		return fill_links(c, s, m, e, e->h.filesize ? own : NULL);
 	return 0;
 }
 
@@ -90,7 +173,7 @@ static int check_found(struct catter *c, const char *image, struct diag *d)
 	for (i = 0; i < c->o->npatterns; i++)
 		if (!c->w[i].is_file) {
 			diag_error(d, &loc, "'%s': %s", c->o->patterns[i],
-				   c->w[i].copy ? "not a regular file in the last member that defines it" :
+				   c->w[i].seen ? "not a regular file in the last member that defines it" :
 				   "no such file in the image");
 			rc = -1;
 		}

@@ -343,6 +343,11 @@ struct list_ctx {
 	struct lister *l;
 	struct read_opts *o;
 	bool skip_member;
+	/*
+	 * With patterns, a member is shown from its first selected entry
+	 * on: nothing at all is printed when nothing matches.
+	 */
+	bool pending;
 };
 
 static int on_member_begin(void *ctx, struct img_scan *s,
@@ -352,7 +357,12 @@ static int on_member_begin(void *ctx, struct img_scan *s,
 
 	(void)s;
 	c->skip_member = !sel_member(c->o, m->index);
-	return c->skip_member ? 0 : lister_member_begin(c->l, m);
+	c->pending = false;
+	if (!c->skip_member && c->o->npatterns)
+		c->pending = true;
+	else if (!c->skip_member)
+		return lister_member_begin(c->l, m);
+	return 0;
 }
 
 static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
@@ -363,6 +373,9 @@ static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
 	(void)s;
 	if (c->skip_member || !sel_name(c->o, e->name))
 		return 0;
+	if (c->pending && lister_member_begin(c->l, m))
+		return -1;
+	c->pending = false;
 	return lister_entry(c->l, m, e);
 }
 
@@ -372,7 +385,9 @@ static int on_member_end(void *ctx, struct img_scan *s,
 	struct list_ctx *c = ctx;
 
 	(void)s;
-	return c->skip_member ? 0 : lister_member_end(c->l, m);
+	if (c->skip_member || c->pending)
+		return 0;
+	return lister_member_end(c->l, m);
 }
 
 int list_image_opts(const char *path, struct read_opts *o, FILE *out,
@@ -398,7 +413,7 @@ int list_image_opts(const char *path, struct read_opts *o, FILE *out,
 	rc = img_scan_path(path, &v, 0, d);
 	if (!rc)
 		rc = sel_report(o, path, d);
-	if (!rc)
+	if (!rc && (!o->npatterns || o->entries_matched))
 		lister_finish(c.l);
 	lister_free(c.l);
 	return rc;

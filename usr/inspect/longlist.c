@@ -21,6 +21,8 @@ struct long_lister {
 	struct read_opts *o;
 	time_t now;
 	bool skip_member;
+	/* With patterns, the member line waits for a selected entry. */
+	bool pending;
 	/* The last owner and group looked up, and their names. */
 	uint32_t uid, gid;
 	bool have_uid, have_gid;
@@ -124,6 +126,14 @@ static void print_line(struct long_lister *l, const struct img_entry *e)
 	fputc('\n', l->out);
 }
 
+/* "# member N: <compression> at offset <n>" */
+static void member_line(struct long_lister *l, const struct img_member *m)
+{
+	fprintf(l->out, "# member %u: %s at offset %llu\n", m->index,
+		m->comp ? m->comp->name : "uncompressed",
+		(unsigned long long)(m->comp ? m->comp_offset : m->offset));
+}
+
 static int on_member_begin(void *ctx, struct img_scan *s,
 			   const struct img_member *m)
 {
@@ -131,13 +141,13 @@ static int on_member_begin(void *ctx, struct img_scan *s,
 
 	(void)s;
 	l->skip_member = !sel_member(l->o, m->index);
-	if (l->skip_member)
+	l->pending = false;
+	if (l->skip_member || l->o->json)
 		return 0;
-	if (l->o->json)
-		return 0;
-	fprintf(l->out, "# member %u: %s at offset %llu\n", m->index,
-		m->comp ? m->comp->name : "uncompressed",
-		(unsigned long long)(m->comp ? m->comp_offset : m->offset));
+	if (l->o->npatterns)
+		l->pending = true;
+	else
+		member_line(l, m);
 	return 0;
 }
 
@@ -151,6 +161,9 @@ static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
 		return 0;
 	if (l->o->json)
 		return json_entry(l->out, m, e);
+	if (l->pending)
+		member_line(l, m);
+	l->pending = false;
 	print_line(l, e);
 	return 0;
 }

@@ -448,7 +448,7 @@ static int check_read_options(const struct options *o, struct diag *d)
 	else if (o->rd.json && o->mode != MODE_EXAMINE &&
 		 !(o->mode == MODE_LIST && o->verbose))
 		bad = "--json";
-	else if (o->rd.members && o->mode == MODE_DIFF)
+	else if (o->rd.members && (o->mode == MODE_DIFF || o->mode == MODE_VERIFY))
 		bad = "--member";
 	if (bad) {
 		diag_error(d, NULL, "%s is not an option of %s%s", bad,

@@ -195,6 +195,35 @@ $GEN -t 0 -z gzip m2.list --early m1.list > twice.img
 is "$($GEN --cat twice.img f)" two "--cat: a file defined twice: the later member's copy"
 is "$($GEN --cat --member 1 twice.img f)" one "--cat --member 1: that member's copy"
 
+# --- --du -------------------------------------------------------------------
+
+# Sizes chosen so that every line is known: a/b 300 + a/c 200, d 100 in
+# member 1; a/b again, 600, in member 2 (gzip).  Total 1200.
+head -c 300 /dev/zero > s300; head -c 200 /dev/zero > s200
+head -c 100 /dev/zero > s100; head -c 600 /dev/zero > s600
+printf 'dir /a 0755 0 0\nfile /a/b s300 0644 0 0\nfile /a/c s200 0644 0 0\nfile /d s100 0644 0 0\n' > du1.list
+printf 'dir /a 0755 0 0\nfile /a/b s600 0644 0 0\n' > du2.list
+$GEN -t 0 -z gzip du2.list --early du1.list > du.img
+$GEN --du du.img > du.out
+ok $? "--du: exit 0"
+is "$(cat du.out)" "member 1 (uncompressed): 600 bytes in 3 files, 50.0%
+  dir           500  41.7%  a
+  file          300  25.0%  a/b
+  file          200  16.7%  a/c
+  file          100   8.3%  d
+member 2 (gzip): 600 bytes in 1 file, 50.0%
+  dir           600  50.0%  a
+  file          600  50.0%  a/b
+all members: 1200 bytes in 4 files, 100.0%
+  dir          1100  91.7%  a
+  file          900  75.0%  a/b
+  file          200  16.7%  a/c
+  file          100   8.3%  d" "--du: per member and in all, by size, with shares"
+is "$($GEN --du --member 2 du.img 'a/*' | head -1)" "member 2 (gzip): 600 bytes in 1 file, 100.0%" \
+	"--du --member 2 with a pattern: the share is of what was selected"
+$GEN --du full.img | grep -q '^  dir .*  usr/lib/modules$'
+ok $? "--du on the mkinitramfs image: usr/lib/modules among the largest directories"
+
 # --- --json -----------------------------------------------------------------
 
 $GEN --list -v --json all.img > json.out
@@ -242,6 +271,8 @@ err_case "--cat, a missing image" 1 "nosuch.img: error: cannot open: No such fil
 	--cat nosuch.img etc/x
 err_case "--list, a missing image" 1 "nosuch.img: error: cannot open: No such file or directory" \
 	--list -v nosuch.img
+err_case "--du, no match" 1 "du.img: error: no entry matches 'z*'" \
+	--du du.img 'z*'
 err_case "--split without --extract" 2 "gen_init_cpio: error: --split is not an option of --list" \
 	--list --split full.img
 err_case "--json without -v" 2 "gen_init_cpio: error: --json is not an option of --list (--json goes with --examine and --list -v)" \

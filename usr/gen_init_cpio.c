@@ -51,6 +51,7 @@
 #include "lib/diag.h"
 #include "image/compress.h"
 #include "inspect/cat.h"
+#include "inspect/du.h"
 #include "inspect/extract.h"
 #include "inspect/imgdiff.h"
 #include "inspect/listing.h"
@@ -80,6 +81,7 @@ enum read_mode {
 	MODE_BUILD,
 	MODE_LIST,
 	MODE_CAT,
+	MODE_DU,
 	MODE_EXAMINE,
 	MODE_VERIFY,
 	MODE_EXTRACT,
@@ -122,6 +124,7 @@ static const char usage_text[] =
 "       " PROG " --examine [--json]|--verify [--werror] <image>\n"
 "       " PROG " --extract <dir> [--force] [--split] <image> [<pattern>...]\n"
 "       " PROG " --cat <image> <path>...\n"
+"       " PROG " --du <image> [<pattern>...]\n"
 "       " PROG " --diff <image1> <image2>\n"
 "\n"
 "Compile the sources into one newc cpio archive for the kernel's\n"
@@ -181,6 +184,7 @@ static const char usage_text[] =
 "  --split          members in early/, early2/, ..., main/ (unmkinitramfs)\n"
 "  --cat <image> <path>...\n"
 "                   the files' bytes, the copy the kernel would keep\n"
+"  --du <image>     the largest directories and files, per member, in all\n"
 "  --member <range> only these members: 2, 2-, 1,3, 2-4\n"
 "  --json           --examine and --list -v as JSON lines\n"
 "  <pattern>        shell globs on the names, without the leading '/'\n"
@@ -253,7 +257,7 @@ static int add_source(struct options *o, const char *path, bool early,
 enum {
 	OPT_NO_FSYNC = 256, OPT_WERROR, OPT_VERSION, OPT_EARLY, OPT_MICROCODE,
 	OPT_LIST, OPT_EXAMINE, OPT_VERIFY, OPT_EXTRACT, OPT_DIFF,
-	OPT_CAT, OPT_FORCE, OPT_SPLIT, OPT_MEMBER, OPT_JSON,
+	OPT_CAT, OPT_DU, OPT_FORCE, OPT_SPLIT, OPT_MEMBER, OPT_JSON,
 };
 
 static const struct option long_options[] = {
@@ -263,6 +267,7 @@ static const struct option long_options[] = {
 	{ "extract", required_argument, NULL, OPT_EXTRACT },
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "cat", no_argument, NULL, OPT_CAT },
+	{ "du", no_argument, NULL, OPT_DU },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "split", no_argument, NULL, OPT_SPLIT },
 	{ "member", required_argument, NULL, OPT_MEMBER },
@@ -280,7 +285,7 @@ static const struct option long_options[] = {
 static int set_mode(struct options *o, enum read_mode mode, struct diag *d)
 {
 	if (o->mode != MODE_BUILD && o->mode != mode) {
-		diag_error(d, NULL, "choose one of --list, --examine, --verify, --extract, --cat and --diff");
+		diag_error(d, NULL, "choose one of --list, --examine, --verify, --extract, --cat, --du and --diff");
 		return -1;
 	}
 	o->mode = mode;
@@ -298,6 +303,8 @@ static int parse_option(int opt, struct options *o, struct diag *d)
 	switch (opt) {
 	case OPT_CAT:
 		return set_mode(o, MODE_CAT, d);
+	case OPT_DU:
+		return set_mode(o, MODE_DU, d);
 	case OPT_FORCE:
 		o->rd.force = true;
 		return 0;
@@ -421,6 +428,7 @@ static const char *const mode_names[] = {
 	[MODE_LIST] = "--list", [MODE_EXAMINE] = "--examine",
 	[MODE_VERIFY] = "--verify", [MODE_EXTRACT] = "--extract",
 	[MODE_DIFF] = "--diff", [MODE_CAT] = "--cat",
+	[MODE_DU] = "--du",
 };
 
 /* How the user spelled option @opt, for messages. */
@@ -464,7 +472,8 @@ static void read_mode_args(enum read_mode m, unsigned int *min,
 			   unsigned int *max)
 {
 	*min = m == MODE_DIFF || m == MODE_CAT ? 2 : 1;
-	*max = m == MODE_LIST || m == MODE_EXTRACT || m == MODE_CAT ? 0 : *min;
+	*max = m == MODE_LIST || m == MODE_EXTRACT || m == MODE_CAT ||
+	       m == MODE_DU ? 0 : *min;
 }
 
 /* A reading mode takes images, one (two for --diff), and no build options. */
@@ -941,6 +950,9 @@ static int read_image(struct options *o, struct diag *d)
 		break;
 	case MODE_CAT:
 		rc = cat_image(img, &o->rd, stdout, d);
+		break;
+	case MODE_DU:
+		rc = du_image(img, &o->rd, stdout, d);
 		break;
 	case MODE_EXAMINE:
 		rc = examine_image_opts(img, &o->rd, stdout, d);

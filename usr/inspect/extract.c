@@ -41,7 +41,7 @@
  * root has uid 0 and no CAP_MKNOD: what the system refuses for want of
  * privileges is counted and reported in one warning at the end.
  */
-/* O_PATH, asprintf(): GNU and Linux, beyond POSIX. */
+/* O_PATH, asprintf(), syscall(): GNU and Linux, beyond POSIX. */
 #define _GNU_SOURCE
 
 #include <dirent.h>
@@ -52,8 +52,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#if defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#endif
+#endif
 
 #include "lib/inomap.h"
 #include "lib/pathmap.h"
@@ -114,6 +120,7 @@ struct extractor {
 	unsigned int early;	/* uncompressed members so far */
 	bool split_on, past_early;
 	bool skip_member;	/* not selected by --member */
+	bool no_openat2;	/* the kernel has none: walk the components */
 };
 
 /* Report a problem with the current entry; -1 for an error, 0 else. */
@@ -200,14 +207,61 @@ static int note_dir_type(struct extractor *x, const char *path)
 }
 
 /*
+ * The directory that holds @path in one call where the kernel has
+ * openat2() (Linux 5.6): resolved below the root (RESOLVE_BENEATH) and
+ * refused if any component, the last included, is a symlink
+ * (RESOLVE_NO_SYMLINKS) -- what the walk below does one component at a
+ * time.  -2 where openat2() is missing (ENOSYS; EPERM from a seccomp
+ * filter) or asks to be retried (EAGAIN), and then the walk does it.
+ */
+static int resolve_parent(struct extractor *x, char *path, const char **base)
+{
+#if defined(SYS_openat2) && defined(RESOLVE_BENEATH)
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
+	};
+	char *slash = strrchr(path, '/');
+	int fd, err;
+
+	if (!slash) {
+		*base = path;
+		return dup(x->root);
+	}
+	if (x->no_openat2)
+		return -2;
+	*slash = '\0';
+	fd = (int)syscall(SYS_openat2, x->root, path, &how, sizeof(how));
+	err = errno;
+	*slash = '/';
+	*base = slash + 1;
+	if (fd < 0 && (err == ENOSYS || err == EPERM || err == EAGAIN)) {
+		x->no_openat2 = err != EAGAIN;
+		return -2;
+	}
+	errno = err;
+	return fd;
+#else
+	(void)x;
+	(void)path;
+	(void)base;
+	return -2;
+#endif
+}
+
+/*
  * Open the directory that holds @path (walked from the root without
  * following symlinks); *@base points at the last component.  -1 with
  * errno if a component is missing or not a directory; @path is unchanged.
  */
 static int walk_parent(struct extractor *x, char *path, const char **base)
 {
-	int fd = dup(x->root);
+	int fd = resolve_parent(x, path, base);
 	char *comp = path, *slash;
+
+	if (fd != -2)
+		return fd;
+	fd = dup(x->root);
 
 	while (fd >= 0 && (slash = strchr(comp, '/'))) {
 		int next, err;

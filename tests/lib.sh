@@ -100,9 +100,26 @@ need() {
 	done
 }
 
+# subid_range FILE: "start,count" of the caller's first range in FILE
+# (/etc/subuid or /etc/subgid), or nothing.
+subid_range() {
+	awk -F: -v u="$(id -un)" -v n="$(id -u)" \
+		'($1 == u || $1 == n) && $3 > 1 { print $2 "," $3; exit }' "$1" 2>/dev/null
+}
+
 # The user namespace as_root and need_root enter when not root, and the
-# mount namespace that goes with it (bind mounts and tmpfs work there).
-_gic_userns=(unshare --map-root-user --map-auto --mount --)
+# mount namespace that goes with it (bind mounts and tmpfs work there):
+# the caller is 0, its subordinate ids 1 and up.  The ranges are named,
+# not --map-auto: util-linux 2.38's takes the first line of /etc/subuid,
+# whoever it belongs to.
+_gic_userns=(unshare --map-root-user --mount)
+_gic_subuid=$(subid_range /etc/subuid)
+_gic_subgid=$(subid_range /etc/subgid)
+if [ -n "$_gic_subuid" ] && [ -n "$_gic_subgid" ]; then
+	_gic_userns+=("--map-users=${_gic_subuid%,*},1,$((${_gic_subuid#*,} - 1))"
+		"--map-groups=${_gic_subgid%,*},1,$((${_gic_subgid#*,} - 1))")
+fi
+_gic_userns+=(--)
 
 real_root() {
 	[ "$(id -u)" -eq 0 ] &&

@@ -417,7 +417,7 @@ usage_error "--verify with -a" --verify -a 16 every.img
 usage_error "--extract with -z" --extract rt-every/x -z gzip every.img
 usage_error "--list with --early" --list --early every.list every.img
 usage_error "--list without an image" --list
-usage_error "--list with two images" --list every.img crc.img
+usage_error "--verify with two images" --verify every.img crc.img
 usage_error "--examine with two images" --examine every.img crc.img
 usage_error "--extract without an image" --extract rt-every/x
 usage_error "--diff with one image" --diff every.img

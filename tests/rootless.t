@@ -74,7 +74,10 @@ ok $? "oci: the layer's owners and the list's node are in the image"
 # --- userns ---
 # The namespace's root is no one the scratch directory (0700) lets in.
 mkdir "$T/ns" && cp "$T/app.tar" "$T/ns/" && chmod 0711 "$T" "$T/ns"
-if unshare --map-auto --setuid 0 --setgid 0 true 2> /dev/null; then
+if [ -n "$(subid_range /etc/subuid)" ] && [ -n "$(subid_range /etc/subgid)" ] &&
+   unshare --map-users="$(subid_range /etc/subuid | sed 's/,/,0,/')" \
+	--map-groups="$(subid_range /etc/subgid | sed 's/,/,0,/')" \
+	--setuid 0 --setgid 0 true 2> /dev/null; then
 	(cd "$T/ns" && eval "$(recipe userns)") 2> "$T/err"
 	ok $? "the userns recipe runs"
 	"$GEN" --list "$T/ns/initrd.cpio" 2> /dev/null | grep -q '^file /etc/motd etc/motd 0644 0 4$'

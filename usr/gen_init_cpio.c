@@ -45,6 +45,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,8 @@
 
 #include "lib/diag.h"
 #include "image/compress.h"
+#include "inspect/cat.h"
+#include "inspect/du.h"
 #include "inspect/extract.h"
 #include "inspect/imgdiff.h"
 #include "inspect/listing.h"
@@ -85,6 +88,8 @@ enum exit_status {
 enum read_mode {
 	MODE_BUILD,
 	MODE_LIST,
+	MODE_CAT,
+	MODE_DU,
 	MODE_EXAMINE,
 	MODE_VERIFY,
 	MODE_EXTRACT,
@@ -117,6 +122,7 @@ struct options {
 	struct archive_opts archive;
 	enum read_mode mode;		/* --list etc.: read an image instead */
 	const char *extract_dir;	/* --extract */
+	struct read_opts rd;		/* --member, --json, --force, --split */
 	int build_option;		/* the first option only builds use */
 };
 
@@ -126,8 +132,11 @@ static const char usage_text[] =
 "       [--microcode <dir>] [--early <source>]...\n"
 "       [-u <uid>] [-g <gid>] [--map-users <map>] [--map-groups <map>]\n"
 "       [--platform <os>/<arch>] <source>...\n"
-"       " PROG " --list|--examine|--verify [--werror] <image>\n"
-"       " PROG " --extract <dir> <image>\n"
+"       " PROG " --list [-v] [--json] [--member <range>] <image> [<pattern>...]\n"
+"       " PROG " --examine [--json]|--verify [--werror] <image>\n"
+"       " PROG " --extract <dir> [--force] [--split] <image> [<pattern>...]\n"
+"       " PROG " --cat <image> <path>...\n"
+"       " PROG " --du <image> [<pattern>...]\n"
 "       " PROG " --diff <image1> <image2>\n"
 "\n"
 "Compile the sources into one newc cpio archive for the kernel's\n"
@@ -183,14 +192,24 @@ static const char usage_text[] =
 "  -h, --help       show this help;  --version  show the version\n"
 "\n"
 "Reading an image (any initrd; build options are refused):\n"
-"  --list <image>   print it as a spec list that compiles back to it\n"
+"  --list <image>   print it as a spec list that compiles back to it;\n"
+"                   with -v, one line per entry as cpio -tv prints it\n"
 "  --examine <image> one line per member: offset, length, compression,\n"
 "                   format, entries, size, trailer\n"
 "  --verify <image> report what would stop the kernel's unpacker (errors)\n"
 "                   or what it would skip or replace silently (warnings)\n"
 "  --extract <dir> <image>\n"
 "                   unpack into <dir>, refusing absolute names, '..' and\n"
-"                   paths through symlinks; print the list as --list does\n"
+"                   paths through symlinks; print the list as --list does;\n"
+"                   <dir> is made if missing, refused if it has entries\n"
+"  --force          extract into a directory that has entries\n"
+"  --split          members in early/, early2/, ..., main/ (unmkinitramfs)\n"
+"  --cat <image> <path>...\n"
+"                   the files' bytes, the copy the kernel would keep\n"
+"  --du <image>     the largest directories and files, per member, in all\n"
+"  --member <range> only these members: 2, 2-, 1,3, 2-4\n"
+"  --json           --examine and --list -v as JSON lines\n"
+"  <pattern>        shell globs on the names, without the leading '/'\n"
 "  --diff <image1> <image2>\n"
 "                   what differs, member by member and entry by entry;\n"
 "                   exit 0 same bytes, 1 different, 2 trouble\n"
@@ -261,12 +280,14 @@ enum {
 	OPT_NO_FSYNC = 256, OPT_WERROR, OPT_VERSION, OPT_EARLY, OPT_MICROCODE,
 	OPT_MAP_USERS, OPT_MAP_GROUPS, OPT_PLATFORM,
 	OPT_LIST, OPT_EXAMINE, OPT_VERIFY, OPT_EXTRACT, OPT_DIFF,
+	OPT_CAT, OPT_DU, OPT_FORCE, OPT_SPLIT, OPT_MEMBER, OPT_JSON,
 };
 
 /* "auto": the first range of /etc/subuid (subgid) that is the user's. */
 static int subid_range(const char *file, struct idrange *r, struct diag *d)
 {
-	const char *user = getenv("USER");
+	const struct passwd *pw = getpwuid(getuid());
+	const char *user = pw ? pw->pw_name : NULL;
 	char line[256], self[16], *name, *start, *count, *save;
 	FILE *f = fopen(file, "r");
 
@@ -356,6 +377,12 @@ static const struct option long_options[] = {
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "extract", required_argument, NULL, OPT_EXTRACT },
 	{ "diff", no_argument, NULL, OPT_DIFF },
+	{ "cat", no_argument, NULL, OPT_CAT },
+	{ "du", no_argument, NULL, OPT_DU },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "split", no_argument, NULL, OPT_SPLIT },
+	{ "member", required_argument, NULL, OPT_MEMBER },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "early", required_argument, NULL, OPT_EARLY },
 	{ "microcode", required_argument, NULL, OPT_MICROCODE },
 	{ "map-users", required_argument, NULL, OPT_MAP_USERS },
@@ -372,7 +399,7 @@ static const struct option long_options[] = {
 static int set_mode(struct options *o, enum read_mode mode, struct diag *d)
 {
 	if (o->mode != MODE_BUILD && o->mode != mode) {
-		diag_error(d, NULL, "choose one of --list, --examine, --verify, --extract and --diff");
+		diag_error(d, NULL, "choose one of --list, --examine, --verify, --extract, --cat, --du and --diff");
 		return -1;
 	}
 	o->mode = mode;
@@ -383,9 +410,27 @@ static int set_mode(struct options *o, enum read_mode mode, struct diag *d)
 
 static int parse_option(int opt, struct options *o, struct diag *d)
 {
-	if (opt != 1 && opt != OPT_WERROR && opt < OPT_LIST && !o->build_option)
+	/* -v: progress when building, the long listing with --list. */
+	if (opt != 1 && opt != OPT_WERROR && opt != 'v' && opt < OPT_LIST &&
+	    !o->build_option)
 		o->build_option = opt;
 	switch (opt) {
+	case OPT_CAT:
+		return set_mode(o, MODE_CAT, d);
+	case OPT_DU:
+		return set_mode(o, MODE_DU, d);
+	case OPT_FORCE:
+		o->rd.force = true;
+		return 0;
+	case OPT_SPLIT:
+		o->rd.split = true;
+		return 0;
+	case OPT_MEMBER:
+		o->rd.members = optarg;
+		return 0;
+	case OPT_JSON:
+		o->rd.json = true;
+		return 0;
 	case OPT_LIST:
 		return set_mode(o, MODE_LIST, d);
 	case OPT_EXAMINE:
@@ -505,7 +550,8 @@ static int choose_mtimes(struct options *o, struct diag *d)
 static const char *const mode_names[] = {
 	[MODE_LIST] = "--list", [MODE_EXAMINE] = "--examine",
 	[MODE_VERIFY] = "--verify", [MODE_EXTRACT] = "--extract",
-	[MODE_DIFF] = "--diff",
+	[MODE_DIFF] = "--diff", [MODE_CAT] = "--cat",
+	[MODE_DU] = "--du",
 };
 
 /* How the user spelled option @opt, for messages. */
@@ -521,22 +567,58 @@ static const char *option_name(int opt)
 	return name;
 }
 
+/* Each reader option, and the modes it belongs to. */
+static int check_read_options(const struct options *o, struct diag *d)
+{
+	const char *bad = NULL;
+
+	if (o->verbose && o->mode != MODE_LIST)
+		bad = "-v";
+	else if ((o->rd.force || o->rd.split) && o->mode != MODE_EXTRACT)
+		bad = o->rd.force ? "--force" : "--split";
+	else if (o->rd.json && o->mode != MODE_EXAMINE &&
+		 !(o->mode == MODE_LIST && o->verbose))
+		bad = "--json";
+	else if (o->rd.members && (o->mode == MODE_DIFF || o->mode == MODE_VERIFY))
+		bad = "--member";
+	if (bad) {
+		diag_error(d, NULL, "%s is not an option of %s%s", bad,
+			   mode_names[o->mode],
+			   !strcmp(bad, "--json") ? " (--json goes with --examine and --list -v)" : "");
+		return -1;
+	}
+	return sel_check(&o->rd, d);
+}
+
+/* How many images and patterns mode @m takes: *@min..*@max (0: any). */
+static void read_mode_args(enum read_mode m, unsigned int *min,
+			   unsigned int *max)
+{
+	*min = m == MODE_DIFF || m == MODE_CAT ? 2 : 1;
+	*max = m == MODE_LIST || m == MODE_EXTRACT || m == MODE_CAT ||
+	       m == MODE_DU ? 0 : *min;
+}
+
 /* A reading mode takes images, one (two for --diff), and no build options. */
 static int check_read_mode(const struct options *o, struct diag *d)
 {
-	unsigned int want = o->mode == MODE_DIFF ? 2 : 1;
+	unsigned int min, max;
 
+	read_mode_args(o->mode, &min, &max);
 	if (o->build_option) {
 		diag_error(d, NULL, "%s reads an image: %s is an option for building one",
 			   mode_names[o->mode], option_name(o->build_option));
 		return -1;
 	}
-	if (o->nsources != want) {
+	if (o->nsources < min || (max && o->nsources > max)) {
 		diag_error(d, NULL, "%s takes %s, got %u", mode_names[o->mode],
-			   want == 2 ? "two images" : "one image", o->nsources);
+			   o->mode == MODE_DIFF ? "two images" :
+			   o->mode == MODE_CAT ? "an image and one path or more" :
+			   max ? "one image" : "one image and patterns",
+			   o->nsources);
 		return -1;
 	}
-	return 0;
+	return check_read_options(o, d);
 }
 
 /*
@@ -1109,23 +1191,43 @@ static void build(const struct options *o, struct diag *d)
 }
 
 /* --list, --examine, --verify, --extract, --diff: read, do not build. */
-static int read_image(const struct options *o, struct diag *d)
+static int read_image(struct options *o, struct diag *d)
 {
 	const char *img = o->sources[0].path;
+	char **patterns = calloc(o->nsources, sizeof(*patterns));
+	unsigned int i;
 	int rc = 0;
 
+	if (!patterns) {
+		diag_oom(d, NULL);
+		return EXIT_ERROR;
+	}
+	for (i = 1; o->mode != MODE_DIFF && i < o->nsources; i++)
+		patterns[o->rd.npatterns++] = (char *)o->sources[i].path;
+	o->rd.patterns = patterns;
+	o->rd.long_list = o->verbose;
+	if (sel_check(&o->rd, d)) {
+		free(patterns);
+		return EXIT_USAGE;
+	}
 	switch (o->mode) {
 	case MODE_LIST:
-		rc = list_image(img, stdout, d);
+		rc = list_image_opts(img, &o->rd, stdout, d);
+		break;
+	case MODE_CAT:
+		rc = cat_image(img, &o->rd, stdout, d);
+		break;
+	case MODE_DU:
+		rc = du_image(img, &o->rd, stdout, d);
 		break;
 	case MODE_EXAMINE:
-		rc = examine_image(img, stdout, d);
+		rc = examine_image_opts(img, &o->rd, stdout, d);
 		break;
 	case MODE_VERIFY:
 		rc = verify_image(img, stdout, d);
 		break;
 	case MODE_EXTRACT:
-		rc = extract_image(img, o->extract_dir, stdout, d);
+		rc = extract_image_opts(img, o->extract_dir, &o->rd, stdout, d);
 		break;
 	case MODE_DIFF:
 		rc = diff_images(img, o->sources[1].path, stdout, d);
@@ -1133,6 +1235,7 @@ static int read_image(const struct options *o, struct diag *d)
 	case MODE_BUILD:
 		break;
 	}
+	free(patterns);
 	if (fflush(stdout) || ferror(stdout))
 		diag_error(d, NULL, "cannot write standard output: %s",
 			   strerror(errno));

@@ -41,23 +41,32 @@
  * root has uid 0 and no CAP_MKNOD: what the system refuses for want of
  * privileges is counted and reported in one warning at the end.
  */
-/* O_PATH: GNU and Linux, beyond POSIX. */
+/* O_PATH, asprintf(), syscall(): GNU and Linux, beyond POSIX. */
 #define _GNU_SOURCE
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#if defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#endif
+#endif
 
 #include "lib/inomap.h"
 #include "lib/pathmap.h"
 #include "image/imgread.h"
 #include "extract.h"
 #include "listing.h"
+#include "select.h"
 
 struct attrs {
 	uint32_t uid, gid, mode, mtime;
@@ -105,6 +114,13 @@ struct extractor {
 	unsigned long no_devs, no_owners;
 	char *unmade[UNMADE_NAMES];
 	size_t nunmade;
+	struct read_opts *o;
+	/* --split: the member's subdirectory, "" for none. */
+	char prefix[24];
+	unsigned int early;	/* uncompressed members so far */
+	bool split_on, past_early;
+	bool skip_member;	/* not selected by --member */
+	bool no_openat2;	/* the kernel has none: walk the components */
 };
 
 /* Report a problem with the current entry; -1 for an error, 0 else. */
@@ -162,7 +178,8 @@ static int check_components(struct extractor *x, char *path)
 	return 0;
 }
 
-static int note_type(struct extractor *x, const char *path)
+static int note_type_of(struct extractor *x, const char *path,
+			uint32_t type)
 {
 	uint32_t *t = realloc(x->type, (x->ntypes + 1) * sizeof(*t));
 	long i;
@@ -175,8 +192,61 @@ static int note_type(struct extractor *x, const char *path)
 		return -1;
 	if (i == -1)
 		i = (long)x->ntypes++;
-	x->type[i] = x->e->h.mode & S_IFMT;
+	x->type[i] = type;
 	return 0;
+}
+
+static int note_type(struct extractor *x, const char *path)
+{
+	return note_type_of(x, path, x->e->h.mode & S_IFMT);
+}
+
+static int note_dir_type(struct extractor *x, const char *path)
+{
+	return note_type_of(x, path, S_IFDIR);
+}
+
+/*
+ * The directory that holds @path in one call where the kernel has
+ * openat2() (Linux 5.6): resolved below the root (RESOLVE_BENEATH) and
+ * refused if any component, the last included, is a symlink
+ * (RESOLVE_NO_SYMLINKS) -- what the walk below does one component at a
+ * time.  -2 where openat2() is missing (ENOSYS; EPERM from a seccomp
+ * filter) or asks to be retried (EAGAIN), and then the walk does it.
+ */
+static int resolve_parent(struct extractor *x, char *path, const char **base)
+{
+#if defined(SYS_openat2) && defined(RESOLVE_BENEATH)
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
+	};
+	char *slash = strrchr(path, '/');
+	int fd, err;
+
+	if (!slash) {
+		*base = path;
+		return dup(x->root);
+	}
+	if (x->no_openat2)
+		return -2;
+	*slash = '\0';
+	fd = (int)syscall(SYS_openat2, x->root, path, &how, sizeof(how));
+	err = errno;
+	*slash = '/';
+	*base = slash + 1;
+	if (fd < 0 && (err == ENOSYS || err == EPERM || err == EAGAIN)) {
+		x->no_openat2 = err != EAGAIN;
+		return -2;
+	}
+	errno = err;
+	return fd;
+#else
+	(void)x;
+	(void)path;
+	(void)base;
+	return -2;
+#endif
 }
 
 /*
@@ -186,8 +256,12 @@ static int note_type(struct extractor *x, const char *path)
  */
 static int walk_parent(struct extractor *x, char *path, const char **base)
 {
-	int fd = dup(x->root);
+	int fd = resolve_parent(x, path, base);
 	char *comp = path, *slash;
+
+	if (fd != -2)
+		return fd;
+	fd = dup(x->root);
 
 	while (fd >= 0 && (slash = strchr(comp, '/'))) {
 		int next, err;
@@ -601,6 +675,18 @@ static int find_slot(struct extractor *x, const char *path)
 	return 0;
 }
 
+/* --split: @path (NULL: the directory itself) below the member's own. */
+static char *below_prefix(struct extractor *x, char *path)
+{
+	char *p;
+
+	if (asprintf(&p, "%s%s%s", x->prefix, path ? "/" : "",
+		     path ? path : "") < 0)
+		p = NULL;
+	free(path);
+	return p;
+}
+
 static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
 		    const struct img_entry *e)
 {
@@ -611,9 +697,13 @@ static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
 
 	x->s = s;
 	x->e = e;
+	if (x->skip_member || !sel_name(x->o, e->name))
+		return 0;
 	if (!kernel_keeps(e))
 		return x->writing ? lister_entry(x->l, m, e) : 0;
 	path = safe_path(x, &is_root);
+	if (x->prefix[0] && (path || is_root))
+		path = below_prefix(x, path);
 	if (!path)
 		return is_root && x->writing ? lister_entry(x->l, m, e) : 0;
 	x->path = path;
@@ -634,12 +724,51 @@ static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
 	return rc;
 }
 
+/*
+ * --split, as unmkinitramfs lays an image out: when the image starts with
+ * uncompressed members, each of them goes to early/, early2/, ... and
+ * everything after them to main/; an image that starts compressed is
+ * extracted as it is.
+ */
+static void split_prefix(struct extractor *x, const struct img_member *m)
+{
+	if (m->index == 1) {
+		x->early = 0;
+		x->past_early = false;
+		x->split_on = !m->comp;
+	}
+	x->prefix[0] = '\0';
+	if (!x->split_on)
+		return;
+	if (!m->comp && !x->past_early && ++x->early > 1)
+		snprintf(x->prefix, sizeof(x->prefix), "early%u", x->early);
+	else if (!m->comp && !x->past_early)
+		strcpy(x->prefix, "early");
+	else
+		strcpy(x->prefix, "main");
+	x->past_early |= !!m->comp;
+}
+
 static int on_member_begin(void *ctx, struct img_scan *s,
 			   const struct img_member *m)
 {
 	struct extractor *x = ctx;
 
 	(void)s;
+	x->skip_member = !sel_member(x->o, m->index);
+	if (x->o->split)
+		split_prefix(x, m);
+	if (x->skip_member)
+		return 0;
+	if (x->prefix[0] && !x->writing && note_dir_type(x, x->prefix))
+		return -1;
+	if (x->prefix[0] && x->writing && mkdirat(x->root, x->prefix, 0755) &&
+	    errno != EEXIST) {
+		struct srcloc loc = { .file = x->prefix };
+
+		diag_error(x->d, &loc, "cannot create: %s", strerror(errno));
+		return -1;
+	}
 	return x->writing ? lister_member_begin(x->l, m) : 0;
 }
 
@@ -768,28 +897,95 @@ static int write_pass(struct extractor *x, const char *path,
 	return rc;
 }
 
-int extract_image(const char *path, const char *dir, FILE *out,
-		  struct diag *d)
+/*
+ * Before anything is read: the directory may be missing (made later) or
+ * empty; one with entries only with --force.  0, or -1 (reported).
+ */
+static int check_target(const char *dir, bool force, struct diag *d)
 {
-	struct extractor x = { .d = d, .image = path };
+	struct srcloc loc = { .file = dir };
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	bool empty = true;
+
+	if (!dp && errno == ENOENT)
+		return 0;
+	if (!dp) {
+		diag_error(d, &loc, "cannot open the directory: %s", strerror(errno));
+		return -1;
+	}
+	while (empty && (de = readdir(dp)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(dp);
+	if (!empty && !force) {
+		diag_error(d, &loc, "the directory is not empty: refused (--force extracts into it)");
+		return -1;
+	}
+	return 0;
+}
+
+/* The directory and its parents, as mkdir -p makes them; then opened. */
+static int open_target(const char *dir, struct diag *d)
+{
+	struct srcloc loc = { .file = dir };
+	char *copy = strdup(dir), *p;
+	bool made = true;
+	int fd = -1, err;
+
+	if (!copy) {
+		diag_oom(d, NULL);
+		return -1;
+	}
+	for (p = copy + 1; made && *p; p++) {
+		if (*p != '/' || p[-1] == '/')
+			continue;
+		*p = '\0';
+		made = !mkdir(copy, 0777) || errno == EEXIST;
+		*p = '/';
+	}
+	if (made)
+		made = !mkdir(copy, 0777) || errno == EEXIST;
+	if (made)
+		fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	err = errno;
+	free(copy);
+	if (fd < 0)
+		diag_error(d, &loc, "cannot %s the directory: %s",
+			   made ? "open" : "make", strerror(err));
+	return fd;
+}
+
+int extract_image_opts(const char *path, const char *dir,
+		       struct read_opts *o, FILE *out, struct diag *d)
+{
+	struct extractor x = { .d = d, .image = path, .root = -1, .o = o };
 	struct img_visitor v = {
 		.member_begin = on_member_begin,
 		.entry = on_entry,
 		.member_end = on_member_end,
 		.ctx = &x,
 	};
-	struct srcloc loc = { .file = dir };
 	int rc = -1;
 
-	x.root = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	x.l = lister_new(out);
 	x.spool = img_spool_new();
-	if (x.root < 0)
-		diag_error(d, &loc, "cannot open the directory: %s", strerror(errno));
-	else if (!x.l || !x.spool)
+	if (!x.l || !x.spool)
 		diag_oom(d, NULL);
-	else if (!img_scan_spooled(path, &v, x.spool, d) && !diag_failed(d))
-		rc = write_pass(&x, path, &v);
+	else if (!check_target(dir, o->force, d) &&
+		 !img_scan_spooled(path, &v, x.spool, d) && !diag_failed(d) &&
+		 !sel_report(o, path, d)) {
+		x.root = open_target(dir, d);
+		if (x.root >= 0)
+			rc = write_pass(&x, path, &v);
+	}
 	release(&x);
 	return rc || diag_failed(d) ? -1 : 0;
+}
+
+int extract_image(const char *path, const char *dir, FILE *out,
+		  struct diag *d)
+{
+	struct read_opts o = { .force = true };
+
+	return extract_image_opts(path, dir, &o, out, d);
 }

@@ -25,8 +25,18 @@
 #include <stdio.h>
 
 #include "lib/diag.h"
+#include "select.h"
 
-/* 0, or -1 (every refused entry reported through @d). */
+/*
+ * 0, or -1 (every refused entry reported through @d).  The directory is
+ * made, with its parents, when it is missing, after the image was read
+ * once without error; one that has entries is refused unless @o->force.
+ * @o->split puts the members in early/, early2/, ..., main/ as
+ * unmkinitramfs does; --member and patterns select what is extracted.
+ */
+int extract_image_opts(const char *path, const char *dir,
+		       struct read_opts *o, FILE *out, struct diag *d);
+/* Every entry, into a directory that may have entries (the fuzzer's). */
 int extract_image(const char *path, const char *dir, FILE *out,
 		  struct diag *d);
 

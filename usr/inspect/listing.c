@@ -13,7 +13,9 @@
 #include "lib/escape.h"
 #include "lib/inomap.h"
 #include "lib/pathmap.h"
+#include "json.h"
 #include "listing.h"
+#include "longlist.h"
 
 /* The names of one inode, held back until the last of them is seen. */
 struct link_group {
@@ -336,47 +338,92 @@ void lister_free(struct lister *l)
 	free(l);
 }
 
+/* A lister, and the selection it prints. */
+struct list_ctx {
+	struct lister *l;
+	struct read_opts *o;
+	bool skip_member;
+	/*
+	 * With patterns, a member is shown from its first selected entry
+	 * on: nothing at all is printed when nothing matches.
+	 */
+	bool pending;
+};
+
 static int on_member_begin(void *ctx, struct img_scan *s,
 			   const struct img_member *m)
 {
+	struct list_ctx *c = ctx;
+
 	(void)s;
-	return lister_member_begin(ctx, m);
+	c->skip_member = !sel_member(c->o, m->index);
+	c->pending = false;
+	if (!c->skip_member && c->o->npatterns)
+		c->pending = true;
+	else if (!c->skip_member)
+		return lister_member_begin(c->l, m);
+	return 0;
 }
 
 static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
 		    const struct img_entry *e)
 {
+	struct list_ctx *c = ctx;
+
 	(void)s;
-	return lister_entry(ctx, m, e);
+	if (c->skip_member || !sel_name(c->o, e->name))
+		return 0;
+	if (c->pending && lister_member_begin(c->l, m))
+		return -1;
+	c->pending = false;
+	return lister_entry(c->l, m, e);
 }
 
 static int on_member_end(void *ctx, struct img_scan *s,
 			 const struct img_member *m)
 {
+	struct list_ctx *c = ctx;
+
 	(void)s;
-	return lister_member_end(ctx, m);
+	if (c->skip_member || c->pending)
+		return 0;
+	return lister_member_end(c->l, m);
 }
 
-int list_image(const char *path, FILE *out, struct diag *d)
+int list_image_opts(const char *path, struct read_opts *o, FILE *out,
+		    struct diag *d)
 {
-	struct lister *l = lister_new(out);
+	struct list_ctx c = { .l = lister_new(out), .o = o };
 	struct img_visitor v = {
 		.member_begin = on_member_begin,
 		.entry = on_entry,
 		.member_end = on_member_end,
-		.ctx = l,
+		.ctx = &c,
 	};
 	int rc;
 
-	if (!l) {
+	if (o->long_list) {
+		lister_free(c.l);
+		return long_list_image(path, o, out, d);
+	}
+	if (!c.l) {
 		diag_oom(d, NULL);
 		return -1;
 	}
 	rc = img_scan_path(path, &v, 0, d);
 	if (!rc)
-		lister_finish(l);
-	lister_free(l);
+		rc = sel_report(o, path, d);
+	if (!rc && (!o->npatterns || o->entries_matched))
+		lister_finish(c.l);
+	lister_free(c.l);
 	return rc;
+}
+
+int list_image(const char *path, FILE *out, struct diag *d)
+{
+	struct read_opts o = { 0 };
+
+	return list_image_opts(path, &o, out, d);
 }
 
 /* --examine: one row per member, printed when the member is done. */
@@ -386,10 +433,10 @@ static int examine_header(void *ctx, struct img_scan *s,
 	(void)s;
 	FILE *out = ctx;
 
-	if (m->index == 1)
-		fprintf(out, "%-6s %12s %12s %-11s %-6s %8s %12s %s\n",
-			"member", "offset", "length", "compression", "format",
-			"entries", "size", "trailer");
+	(void)m;
+	fprintf(out, "%-6s %12s %12s %-11s %-6s %8s %12s %s\n",
+		"member", "offset", "length", "compression", "format",
+		"entries", "size", "trailer");
 	return 0;
 }
 
@@ -417,13 +464,44 @@ static int examine_row(void *ctx, struct img_scan *s,
 	return 0;
 }
 
-int examine_image(const char *path, FILE *out, struct diag *d)
+struct examine_ctx {
+	FILE *out;
+	struct read_opts *o;
+	bool header_done;
+};
+
+static int examine_member(void *ctx, struct img_scan *s,
+			  const struct img_member *m)
 {
+	struct examine_ctx *c = ctx;
+
+	if (!sel_member(c->o, m->index))
+		return 0;
+	if (c->o->json)
+		return json_member(c->out, m);
+	if (!c->header_done)
+		examine_header(c->out, s, m);
+	c->header_done = true;
+	return examine_row(c->out, s, m);
+}
+
+int examine_image_opts(const char *path, struct read_opts *o, FILE *out,
+		       struct diag *d)
+{
+	struct examine_ctx c = { .out = out, .o = o };
 	struct img_visitor v = {
-		.member_begin = examine_header,
-		.member_end = examine_row,
-		.ctx = out,
+		.member_end = examine_member,
+		.ctx = &c,
 	};
 
-	return img_scan_path(path, &v, 0, d);
+	if (img_scan_path(path, &v, 0, d))
+		return -1;
+	return sel_report(o, path, d);
+}
+
+int examine_image(const char *path, FILE *out, struct diag *d)
+{
+	struct read_opts o = { 0 };
+
+	return examine_image_opts(path, &o, out, d);
 }

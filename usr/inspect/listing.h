@@ -22,6 +22,7 @@
 
 #include "lib/diag.h"
 #include "image/imgread.h"
+#include "select.h"
 
 struct lister;
 
@@ -44,5 +45,10 @@ void lister_free(struct lister *l);
 /* --list and --examine: 0, or -1 (reported through @d). */
 int list_image(const char *path, FILE *out, struct diag *d);
 int examine_image(const char *path, FILE *out, struct diag *d);
+/* The same for the members and entries @o selects; --list -v, --json. */
+int list_image_opts(const char *path, struct read_opts *o, FILE *out,
+		    struct diag *d);
+int examine_image_opts(const char *path, struct read_opts *o, FILE *out,
+		       struct diag *d);
 
 #endif

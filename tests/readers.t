@@ -46,11 +46,13 @@ done
 PATH=/usr/sbin:/sbin:$PATH mkinitramfs -o main.img "$kver" > mk.log 2>&1
 ok $? "mkinitramfs -o main.img $kver" || cat mk.log >&2
 
+# Early members owned by root, as distributions make them (and as a user
+# namespace with only root mapped can extract them).
 mkdir -p e1/kernel/x86/microcode e2/kernel/x86/microcode
 head -c 5000 /dev/urandom > e1/kernel/x86/microcode/GenuineIntel.bin
 head -c 3000 /dev/urandom > e2/kernel/x86/microcode/AuthenticAMD.bin
-(cd e1 && find . | sort | cpio -o -H newc --quiet > ../e1.cpio)
-(cd e2 && find kernel | sort | cpio -o -H newc --quiet > ../e2.cpio)
+(cd e1 && find . | sort | cpio -o -H newc -R 0:0 --quiet > ../e1.cpio)
+(cd e2 && find kernel | sort | cpio -o -H newc -R 0:0 --quiet > ../e2.cpio)
 cat e1.cpio e2.cpio main.img > full.img
 
 snapshot() {

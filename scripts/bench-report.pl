@@ -309,39 +309,124 @@ sub archive_tables {
 	};
 }
 
+# compress: one row per command; × alone against the method's program
+# alone at the same level, × 1 CPU (ours only) the time pinned to one
+# CPU over the time with all; the goals of issue 20 below the table.
 sub compress_tables {
 	my ($f) = @_;
 	my $s = $f->{set};
 	my $cmds = $f->{cmds};
-	my $method = sub {
-		my $l = shift;
-		$l =~ s/ alone$//;
-		$l =~ s/^gen_init_cpio -z //;
-		return $l;
+	my (%alone, %one, %ours);
+	for my $c (@$cmds) {
+		my ($key) = $c->{label} =~ /^(\S+:\d+) alone$/;
+		$alone{$key} = $c->{median} if $key;
+		($key) = $c->{label} =~ /^ours (\S+:\d+), 1 CPU$/;
+		$one{$key} = $c->{median} if $key;
+		($key) = $c->{label} =~ /^ours (\S+:\d+)$/;
+		$ours{$key} = $c if $key;
+	}
+	my $key_of = sub {
+		my ($c) = @_;
+		return $c->{key} if $c->{key};
+		return $1 if $c->{label} =~ /(\S+:\d+)/;
+		return "zstd:3" if $c->{label} =~ /^zstd -q -1/;
+		my ($m) = $c->{label} =~ /^initramfs-tools (\S+)$/;
+		return undef;
 	};
-	my %alone = map { ($method->($_->{label}), $_->{median}) }
-		    grep { $_->{label} =~ / alone$/ } @$cmds;
-	my @rows = map { [ $_->{label}, sprintf("%.4f", $_->{median}),
-		sprintf("%.4f", $_->{stddev}),
-		ratio($_->{median}, $alone{$method->($_->{label})}),
-		$_->{rss}, mib($_->{bytes}), $_->{same} ] } @$cmds;
-	my ($g) = @{$f->{groups}};
+	my @rows = map {
+		my $k = $key_of->($_);
+		[ $_->{label}, sprintf("%.3f", $_->{median}),
+		  $_->{stddev} eq "-" ? "-" : sprintf("%.3f", $_->{stddev}),
+		  $k && defined $alone{$k} ? ratio($_->{median}, $alone{$k}) : "-",
+		  $_->{label} =~ /^ours \S+$/ && $one{$k} ?
+			ratio($one{$k}, $_->{median}) : "-",
+		  $_->{rss}, mib($_->{bytes}), $_->{same} ] } @$cmds;
+	my @goals;
+	my $g = sub {
+		my ($what, $a, $b, $max) = @_;
+		return unless defined $a && defined $b && $b > 0;
+		my $r = $a / $b;
+		push @goals, sprintf("%s %.2fx (goal: <= %.2f: %s)", $what, $r,
+				     $max, $r <= $max ? "met" : "NOT met");
+	};
+	$g->("-z gzip:9 takes", $ours{"gzip:9"}{median}, $alone{"gzip:9"}, 0.6);
+	$g->("-z zstd:19 takes", $ours{"zstd:19"}{median}, $alone{"zstd:19"}, 0.7);
+	my ($fast) = grep { $_->{label} eq "zstd -q -1 -T0" } @$cmds;
+	$g->("-o x.zst (zstd:3) takes", $ours{"zstd:3"}{median},
+	     $fast && $fast->{median}, 2.0);
+	for my $c (grep { $_->{label} =~ /^initramfs-tools / } @$cmds) {
+		my ($m) = $c->{label} =~ /^initramfs-tools (\S+)$/;
+		my ($o) = grep { $_->{label} =~ /^ours \Q$m\E:\d+$/ } @$cmds;
+		$g->("our default for $m takes, against initramfs-tools'",
+		     $o && $o->{median}, $c->{median}, 2.0);
+	}
+	my @same = grep { $_->{label} =~ /, 1 CPU$/ && $_->{same} ne "yes" } @$cmds;
+	push @goals, @same ? "NOT the same bytes on one CPU: " .
+		join(", ", map { $_->{label} } @same) :
+		"the same bytes on one CPU (taskset -c 0) as on all, for every command";
+	my ($grp) = @{$f->{groups}};
 	return {
-		title => sprintf("%s: %s (%s): %s entries, a %s MiB archive",
-			$s->{corpus}, $s->{dir}, $s->{src}, $s->{n_tree},
-			mib($s->{archive_bytes})),
-		term => [ "command", "median s", "+- s", "x alone",
+		title => sprintf("compress: %s (%s): %s entries, a %s MiB archive, %s CPUs",
+			$s->{dir}, $s->{src}, $s->{n_tree},
+			mib($s->{archive_bytes}), $s->{cpus} // "?"),
+		term => [ "command", "median s", "+- s", "x alone", "x 1 CPU",
 			  "peak RSS KiB", "output MiB", "same bytes" ],
-		md => [ "command", "median (s)", "± (s)", "× alone",
+		md => [ "command", "median (s)", "± (s)", "× alone", "× 1 CPU",
 			"peak RSS (KiB)", "output (MiB)", "same bytes" ],
 		rows => \@rows,
-		footer => [ "× alone: the median over that of the same" .
-			" compressor run alone on the archive (goal: <= 1.05);" .
-			" same bytes: the output, decompressed once (untimed)," .
-			" is the archive byte for byte; peak RSS is the largest" .
-			" process's (the compressor's, for ours)." ],
-		runs => runs_text($f->{group}{$g}{rounds}),
+		footer => [ "× alone: the median over that of the method's" .
+			" program alone on the archive at the same level, in one" .
+			" process; × 1 CPU: ours pinned to one CPU" .
+			" (taskset -c 0) over ours with every CPU, the speed-up;" .
+			" same bytes: the output decompresses to the archive" .
+			" (for ours on one CPU: it is ours on all, byte for" .
+			" byte); ± \"-\": a slow command, timed once under" .
+			" /usr/bin/time.", join("; ", @goals) ],
+		runs => $grp ? runs_text($f->{group}{$grp}{rounds}) : "once each",
 		cmds => cmd_lines($cmds, sub { "" }),
+	};
+}
+
+# The kernel configuration that unpacks each method.
+my %kernel_config = (
+	gzip => "CONFIG_RD_GZIP", zstd => "CONFIG_RD_ZSTD (5.9+)",
+	xz => "CONFIG_RD_XZ", lzma => "CONFIG_RD_LZMA",
+	bzip2 => "CONFIG_RD_BZIP2", lz4 => "CONFIG_RD_LZ4",
+	lzo => "CONFIG_RD_LZO",
+);
+
+# levels: per method and level, time and size on each corpus.
+sub levels_tables {
+	my ($f) = @_;
+	my $s = $f->{set};
+	my (%by, @keys);
+	for my $c (@{$f->{cmds}}) {
+		push @keys, $c->{key} unless $by{$c->{key}};
+		$by{$c->{key}}{$c->{corpus}} = $c;
+	}
+	my @names = grep { $s->{"bytes_$_"} } qw(distro modules);
+	my @rows;
+	for my $k (@keys) {
+		my ($m) = split(/:/, $k);
+		push @rows, [ "-z $k", map({
+			my $c = $by{$k}{$_};
+			$c ? (sprintf("%.2f", $c->{seconds}), mib($c->{bytes}),
+			      sprintf("%.1f%%", 100 * $c->{bytes} / $s->{"bytes_$_"}))
+			   : ("-", "-", "-") } @names), $kernel_config{$m} ];
+	}
+	my @head = ("level", map { ("$_ s", "$_ MiB", "$_ kept") } @names,
+		    "kernel");
+	return {
+		title => "levels: " . join(" and ", map {
+			sprintf("%s (%s, a %s MiB archive)", $_, $s->{"dir_$_"},
+				mib($s->{"bytes_$_"})) } @names),
+		term => \@head, md => \@head, rows => \@rows,
+		footer => [ "Each level run once by our program (every CPU," .
+			" under /usr/bin/time); kept: the compressed size as a" .
+			" share of the archive; kernel: the option that lets" .
+			" the kernel unpack it." ],
+		runs => "once each",
+		cmds => cmd_lines($f->{cmds}, sub { "" }),
 	};
 }
 
@@ -636,6 +721,7 @@ sub corpus {
 	my $kind = $f->{set}{kind};
 	my @t = $kind eq "archive" ? archive_tables($f, $run) :
 		$kind eq "compress" ? compress_tables($f) :
+		$kind eq "levels" ? levels_tables($f) :
 		$kind eq "list" ? list_tables($f) :
 		$kind eq "rss" ? rss_tables($f) :
 		$kind eq "reflink" ? reflink_tables($f) :
@@ -764,12 +850,16 @@ sub summary_rows {
 				    grep { $_->{command} !~ /^(gen_init_cpio|copyfloor) / } @r;
 			push @out, [ "archiving $2 entries, $3 MiB: median time," .
 				" × the copy floor", joined(@ours), joined(@peers) ];
-		} elsif ($ti =~ /^compress: .*: (\d+) entries, a ([\d.]+) MiB archive$/) {
+		} elsif ($ti =~ /^compress: .*: (\d+) entries, a ([\d.]+) MiB archive/) {
 			my @ours = map { "$_->{command} $_->{'× alone'}" =~
-					 s/^gen_init_cpio //r }
-				   grep { $_->{command} =~ /^gen_init_cpio / } @r;
+					 s/^ours //r }
+				   grep { $_->{command} =~ /^ours \S+$/ } @r;
+			my @peers = map { "$_->{command} $_->{'median (s)'} s" }
+				    grep { $_->{command} =~ /^(pigz|zstd|xz) / &&
+					   $_->{command} =~ /:(6|3|9|19)$/ } @r;
 			push @out, [ "compressing a $2 MiB archive: median" .
-				" time, × the compressor alone", joined(@ours), "-" ];
+				" time, × the method's program alone", joined(@ours),
+				joined(@peers) ];
 		} elsif ($ti =~ /^list: /) {
 			my (@imgs, %by);
 			for (@r) {

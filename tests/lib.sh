@@ -164,6 +164,19 @@ skip_unprivileged() {
 	fi
 }
 
+# decompress METHOD < STREAM: the method's own program, to stdout.
+decompress() {
+	case $1 in
+	gzip)	gzip -dc ;;
+	zstd)	zstd -dcq ;;
+	xz)	xz -dc ;;
+	lzma)	xz --format=lzma -dc ;;
+	bzip2)	bzip2 -dc ;;
+	lz4)	lz4 -dc ;;
+	lzo)	lzop -dc ;;
+	esac
+}
+
 done_testing() {
 	echo "1..$_tap_n"
 	[ "$_tap_failed" -eq 0 ]

@@ -24,12 +24,18 @@ a/y
 a/l
 a/b\\040c" "-v names every entry in archive order, escaped as in the spec"
 
-# Long work: 3000 entries into a "compressor" that starts reading only
-# after 1.5 s, so that writing lasts longer than the display's 1 s delay.
+# Long work: 3000 entries and 24 MiB of files into a "compressor" that
+# starts reading only after 1.5 s, so that writing lasts longer than the
+# display's 1 s delay: the compressor stage holds a few MiB for each of
+# its pieces (usr/out_compress.c), and then waits for them.
 mkdir bin
 printf '#!/bin/sh\nsleep 1.5\nexec cat\n' > bin/gzip
 chmod +x bin/gzip
-for i in $(seq 1 3000); do echo "dir /d$i 0755 0 0"; done > many
+head -c 2097152 /dev/zero > two-mib
+{
+	for i in $(seq 1 3000); do echo "dir /d$i 0755 0 0"; done
+	for i in $(seq 1 12); do echo "file /f$i two-mib 0644 0 0"; done
+} > many
 PATH=$T/bin:$PATH "$GEN" -t 0 -z gzip -o many.gz many 2> err
 ok $? "slow work finishes"
 is "$(cat err)" "" "stderr not a terminal: no progress display"

@@ -364,7 +364,7 @@ is "$(row ex1.img 3)" "" "ex1: two members"
 #   member 1: "z\0" 112 + trailer 124 = 236 bytes, 1 entry
 #   member 2: "u\0" the same, 236
 printf 'dir /z 0755 0 0\nsegment none\ndir /u 0755 0 0\n' >ex2.list
-build ex2.img -t 0 -z zstd ex2.list
+build ex2.img -t 0 -z zstd:19 ex2.list
 p=$(grep -obUa 070701 ex2.img | head -n 1 | cut -d: -f1)
 len=
 for ((l = p - 3; l <= p; l++)); do

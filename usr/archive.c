@@ -525,8 +525,11 @@ static int write_file(struct writer *w, struct entry_list *l, size_t i,
 	}
 	if (carrier) {
 		rc = copy_data(w, e, fd);
-		if (!rc && (rc = sink_zeros(w->out, cpio_pad(w->out->offset, 4))))
-			rc = report_write_error(w, e, rc);
+		if (!rc) {
+			rc = sink_zeros(w->out, cpio_pad(w->out->offset, 4));
+			if (rc)
+				rc = report_write_error(w, e, rc);
+		}
 	}
 out:
 	if (fd >= 0 && n->data == DATA_PATH)
@@ -584,7 +587,9 @@ static int write_trailer(struct writer *w)
 
 	h.namesize = sizeof(CPIO_TRAILER);
 	cpio_encode_header(hdr, w->opts->format, &h);
-	rc = sink_write(w->out, hdr, sizeof(hdr));
+	rc = sink_entry_start(w->out);
+	if (!rc)
+		rc = sink_write(w->out, hdr, sizeof(hdr));
 	if (!rc)
 		rc = sink_write(w->out, CPIO_TRAILER, sizeof(CPIO_TRAILER));
 	if (!rc)
@@ -625,6 +630,11 @@ int archive_write(struct entry_list *l, const struct archive_opts *opts,
 			__builtin_prefetch(entry_name(&l->v[i + PREFETCH_AHEAD]));
 		}
 
+		rc = sink_entry_start(out);
+		if (rc) {
+			report_write_error(&w, &l->v[i], rc);
+			break;
+		}
 		switch (n->type) {
 		case ENTRY_FILE:
 			opened = -1;

@@ -118,6 +118,7 @@ struct options {
 	bool have_timestamp;
 	uint32_t timestamp;
 	bool do_fsync;
+	unsigned int jobs;		/* --jobs; 0: one per CPU */
 	bool verbose;			/* -v */
 	struct archive_opts archive;
 	enum read_mode mode;		/* --list etc.: read an image instead */
@@ -171,6 +172,9 @@ static const char usage_text[] =
 "  -z <method>      compress the main member: gzip, zstd, xz, lzma, bzip2,\n"
 "                   lz4, lzo or none, with an optional :<level>; default:\n"
 "                   from the -o suffix (.gz .zst .xz .lzma .bz2 .lz4 .lzo)\n"
+"                   at a fast level (gzip:6 zstd:3 xz:6 lzma:6, else 9)\n"
+"  --jobs <n>       compress up to <n> pieces at once (default: one per\n"
+"                   CPU); the output is the same for every <n>\n"
 "  --early <source> an uncompressed member of its own, before the main one\n"
 "  --microcode <dir> early microcode from a firmware tree (intel-ucode/,\n"
 "                   amd-ucode/) as the first, uncompressed member\n"
@@ -280,8 +284,25 @@ enum {
 	OPT_NO_FSYNC = 256, OPT_WERROR, OPT_VERSION, OPT_EARLY, OPT_MICROCODE,
 	OPT_MAP_USERS, OPT_MAP_GROUPS, OPT_PLATFORM,
 	OPT_LIST, OPT_EXAMINE, OPT_VERIFY, OPT_EXTRACT, OPT_DIFF,
-	OPT_CAT, OPT_DU, OPT_FORCE, OPT_SPLIT, OPT_MEMBER, OPT_JSON,
+	OPT_CAT, OPT_DU, OPT_FORCE, OPT_SPLIT, OPT_MEMBER, OPT_JSON, OPT_JOBS,
 };
+
+/* --jobs: how many compressors at once; the bytes do not depend on it. */
+static int parse_jobs(struct options *o, const char *arg, struct diag *d)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = arg[0] >= '1' && arg[0] <= '9' ? strtol(arg, &end, 10) : 0;
+	if (n < 1 || *end || errno || n > OUT_COMPRESS_MAX_JOBS) {
+		diag_error(d, NULL, "bad --jobs '%s' (1 to %d)", arg,
+			   OUT_COMPRESS_MAX_JOBS);
+		return -1;
+	}
+	o->jobs = (unsigned int)n;
+	return 0;
+}
 
 /* "auto": the first range of /etc/subuid (subgid) that is the user's. */
 static int subid_range(const char *file, struct idrange *r, struct diag *d)
@@ -389,6 +410,7 @@ static const struct option long_options[] = {
 	{ "map-groups", required_argument, NULL, OPT_MAP_GROUPS },
 	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "no-fsync", no_argument, NULL, OPT_NO_FSYNC },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "werror", no_argument, NULL, OPT_WERROR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -505,6 +527,8 @@ static int parse_option(int opt, struct options *o, struct diag *d)
 	case OPT_NO_FSYNC:
 		o->do_fsync = false;
 		return 0;
+	case OPT_JOBS:
+		return parse_jobs(o, optarg, d);
 	case OPT_WERROR:
 		d->werror = true;
 		return 0;
@@ -1040,6 +1064,7 @@ static int open_output(const struct options *o, struct sink *out,
 			   strerror(-rc));
 		sink_abort(out);
 	}
+	out->jobs = o->jobs;
 	return rc;
 }
 

@@ -1,10 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * out_compress.c: the compressor stage (see out_compress.h).
+ *
+ * The stream is cut into pieces, each compressed by a process of its
+ * own.  A piece ends at the first entry boundary at least the method's
+ * piece size after its start, so where the cuts fall depends on the
+ * archive alone: one job or sixteen, a loaded machine or an idle one,
+ * the same pieces, the same programs, the same bytes.
+ *
+ * Each piece's input is kept in memory (up to the piece size) and fed
+ * to its compressor from the one poll loop here, so that the writer can
+ * go on to the next piece while the earlier ones are still compressing:
+ * that is where the parallelism comes from.  A piece longer than the
+ * piece size (a big file, with no boundary inside it) is fed as it
+ * comes, the writer waiting for its compressor.  The output of the
+ * oldest piece goes straight on; a later piece's is held in memory until
+ * the pieces before it have ended.  With at most jobs pieces alive, each
+ * holding at most a piece of input and its output, memory stays bounded.
  */
+/* F_SETPIPE_SZ, sched_getaffinity(), CPU_COUNT: Linux and GNU. */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,17 +32,38 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/array.h"
+#include "lib/buf.h"
 #include "out_compress.h"
 #include "out_signal.h"
 
-#define DRAIN_SIZE (64 * 1024)
+#define DRAIN_SIZE	(64 * 1024)
+/* A bigger pipe lets a compressor run longer between our visits. */
+#define PIPE_SIZE	(1024 * 1024)
+
+struct piece {
+	struct compressor z;
+	char *in;		/* in_cap bytes: its input, not written to it */
+	size_t in_off, in_len;	/* yet at [in_off, in_len) */
+	struct buf held;	/* its output, while an older piece runs */
+	uint64_t emitted;	/* bytes of output it wrote */
+	bool sealed;		/* all of its input is in @in or written */
+	bool running;		/* started, not reaped */
+};
 
 struct out_compress {
 	struct out out;
-	struct compressor z;
-	bool running;		/* not reaped yet */
-	uint64_t emitted;	/* bytes it wrote */
+	const struct compression *c;
 	struct out_compress_status *st;
+	uint64_t piece_size;	/* UINT64_MAX: one piece */
+	size_t in_cap;		/* input held for a piece at most */
+	uint64_t start;		/* where the newest piece starts */
+	unsigned int jobs;	/* pieces alive at most */
+	unsigned int first;	/* the oldest piece, in ring[] */
+	unsigned int alive;	/* pieces in ring[], oldest first */
+	struct piece ring[OUT_COMPRESS_MAX_JOBS];
+	uint64_t *cuts;		/* entry boundaries not yet passed */
+	size_t ncuts, cuts_cap, cut0;
 	unsigned char drain[DRAIN_SIZE];
 };
 
@@ -31,28 +72,58 @@ static struct out_compress *to_compress(struct out *o)
 	return (struct out_compress *)o;
 }
 
-/*
- * Wait for the compressor and let it go; its status.  It is no longer
- * the signal handler's to stop from before it is reaped.
- */
-static int reap(struct out_compress *zc, bool *unread)
+static struct piece *piece_at(struct out_compress *zc, unsigned int k)
 {
-	out_signal_guard_child(0);
-	zc->running = false;
-	return compressor_wait(&zc->z, unread);
+	return &zc->ring[(zc->first + k) % zc->jobs];
+}
+
+static struct piece *newest(struct out_compress *zc)
+{
+	return zc->alive ? piece_at(zc, zc->alive - 1) : NULL;
+}
+
+static size_t pending(const struct piece *p)
+{
+	return p->in_len - p->in_off;
+}
+
+unsigned int out_compress_jobs(unsigned int asked)
+{
+	cpu_set_t set;
+	int n = 0;
+
+	if (!asked && !sched_getaffinity(0, sizeof(set), &set))
+		n = CPU_COUNT(&set);
+	if (asked)
+		n = (int)asked;
+	if (n < 1)
+		n = 1;
+	return n > OUT_COMPRESS_MAX_JOBS ? OUT_COMPRESS_MAX_JOBS : (unsigned int)n;
 }
 
 /*
- * Reap the compressor; 0, or -ECHILD with how it failed noted, and what
- * it said about it.  @early: it went while still being fed.
+ * Wait for a piece's compressor and let it go; its status.  It is no
+ * longer the signal handler's to stop once reaped.
  */
-static int compressor_end(struct out_compress *zc, bool early)
+static int reap(struct piece *p, bool *unread)
+{
+	out_signal_release_child(p->z.pid);
+	p->running = false;
+	return compressor_wait(&p->z, unread);
+}
+
+/*
+ * Reap a piece whose output ended: 0, or -ECHILD with how it failed
+ * noted, and what it said about it.
+ */
+static int piece_end(struct out_compress *zc, struct piece *p)
 {
 	struct out_compress_status *st = zc->st;
+	bool early = !p->sealed || pending(p) || p->z.in >= 0;
 	bool unread = false;
-	int status = reap(zc, &unread);
+	int status = reap(p, &unread);
 
-	snprintf(st->messages, sizeof(st->messages), "%s", zc->z.messages);
+	snprintf(st->messages, sizeof(st->messages), "%s", p->z.messages);
 	if (status > 0) {
 		st->fail = Z_EXIT;
 		st->code = status;
@@ -61,7 +132,9 @@ static int compressor_end(struct out_compress *zc, bool early)
 		st->code = -status;
 	} else if (early || unread) {
 		st->fail = Z_STOPPED;	/* it ended before its input did */
-	} else if (!zc->emitted) {
+	} else if (p->z.fixing) {
+		return -EPROTO;		/* it wrote less than its own header */
+	} else if (!p->emitted) {
 		st->fail = Z_EMPTY;	/* no compressor writes nothing */
 	} else {
 		return 0;
@@ -69,75 +142,263 @@ static int compressor_end(struct out_compress *zc, bool early)
 	return -ECHILD;
 }
 
-static int pass_on(void *ctx, const void *p, size_t n)
+static void piece_free(struct piece *p)
 {
-	struct out_compress *zc = ctx;
-	int rc = out_write(zc->out.next, p, n);
+	free(p->in);
+	buf_release(&p->held);
+	memset(p, 0, sizeof(*p));
+}
 
+struct emit_ctx {
+	struct out_compress *zc;
+	struct piece *p;
+};
+
+/* The oldest piece's output goes on; a later one's waits its turn. */
+static int emit(void *ctx, const void *b, size_t n)
+{
+	struct emit_ctx *e = ctx;
+	int rc;
+
+	if (e->p == piece_at(e->zc, 0))
+		rc = out_write(e->zc->out.next, b, n);
+	else
+		rc = buf_add(&e->p->held, b, n);
 	if (!rc)
-		zc->emitted += n;
+		e->p->emitted += n;
 	return rc;
 }
 
-/* Read what the compressor has written so far.  0 at its end. */
-static int drain_some(struct out_compress *zc)
+/* Read what a piece's compressor has written.  0 at its end. */
+static int drain_piece(struct out_compress *zc, struct piece *p)
 {
-	ssize_t r = read(zc->z.out, zc->drain, DRAIN_SIZE);
+	struct emit_ctx e = { zc, p };
+	ssize_t r = read(p->z.out, zc->drain, DRAIN_SIZE);
 	int rc;
 
 	if (r < 0)
 		return errno == EINTR || errno == EAGAIN ? 1 : -errno;
 	if (r == 0)
 		return 0;
-	rc = compressor_output(&zc->z, zc->drain, (size_t)r, pass_on, zc);
+	rc = compressor_output(&p->z, zc->drain, (size_t)r, emit, &e);
 	return rc ? rc : 1;
 }
 
-/* Wait until it can take input or has output; 1 when it can take input. */
-static int wait_ready(struct out_compress *zc)
+/* Write what a piece can take of its input; close it after the last. */
+static int feed_piece(struct piece *p)
 {
-	struct pollfd pf[2] = {
-		{ .fd = zc->z.in, .events = POLLOUT },
-		{ .fd = zc->z.out, .events = POLLIN },
-	};
-	int rc;
+	ssize_t w = pending(p) ?
+		write(p->z.in, p->in + p->in_off, pending(p)) : 0;
 
-	if (poll(pf, 2, -1) < 0)
-		return errno == EINTR ? 0 : -errno;
-	if (pf[1].revents) {
-		rc = drain_some(zc);
-		if (rc <= 0)
-			return rc ? rc : compressor_end(zc, true);
+	if (w < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	p->in_off += (size_t)w;
+	if (!pending(p))
+		p->in_len = p->in_off = 0;
+	if (p->sealed && !pending(p)) {
+		close(p->z.in);
+		p->z.in = -1;
 	}
-	return pf[0].revents ? 1 : 0;
+	return 0;
+}
+
+/* The oldest piece is done: the next one's held output goes on. */
+static int pop_oldest(struct out_compress *zc)
+{
+	struct piece *p;
+	int rc = 0;
+
+	piece_free(piece_at(zc, 0));
+	zc->first = (zc->first + 1) % zc->jobs;
+	zc->alive--;
+	while (zc->alive && !rc) {
+		p = piece_at(zc, 0);
+		if (p->held.len)
+			rc = out_write(zc->out.next, p->held.s, p->held.len);
+		buf_release(&p->held);
+		if (p->running)
+			break;
+		piece_free(p);
+		zc->first = (zc->first + 1) % zc->jobs;
+		zc->alive--;
+	}
+	return rc;
+}
+
+/* A piece's output has ended: reap it, and move on if it was oldest. */
+static int piece_done(struct out_compress *zc, struct piece *p)
+{
+	int rc = piece_end(zc, p);
+
+	if (!rc && p == piece_at(zc, 0))
+		rc = pop_oldest(zc);
+	return rc;
 }
 
 /*
- * Write into the compressor, reading its output whenever it has some:
- * with both ends served from one loop, neither can block the other.
+ * One round of serving every running piece: input where it can take
+ * some, output where it has some.  @block: wait for one of them.
  */
+static int pump(struct out_compress *zc, bool block)
+{
+	struct pollfd pf[2 * OUT_COMPRESS_MAX_JOBS];
+	struct piece *who[2 * OUT_COMPRESS_MAX_JOBS];
+	unsigned int k, n = 0, i;
+	int rc = 0;
+
+	for (k = 0; k < zc->alive; k++) {
+		struct piece *p = piece_at(zc, k);
+
+		if (!p->running)
+			continue;
+		if (p->z.in >= 0) {
+			pf[n] = (struct pollfd){ .fd = p->z.in, .events = POLLOUT };
+			who[n++] = p;
+		}
+		pf[n] = (struct pollfd){ .fd = p->z.out, .events = POLLIN };
+		who[n++] = p;
+	}
+	if (!n)
+		return 0;
+	if (poll(pf, n, block ? -1 : 0) < 0)
+		return errno == EINTR ? 0 : -errno;
+	/* An input's events come before its piece's output's, as above. */
+	for (i = 0; i < n && !rc; i++) {
+		struct piece *p = who[i];
+
+		if (!pf[i].revents || !p->running)
+			continue;
+		if (pf[i].events == POLLOUT) {
+			if (p->z.in >= 0)
+				rc = feed_piece(p);
+			continue;
+		}
+		rc = drain_piece(zc, p);
+		if (!rc)
+			rc = piece_done(zc, p);
+		else if (rc > 0)
+			rc = 0;
+	}
+	return rc;
+}
+
+/* Start the next piece, once fewer than jobs pieces are alive. */
+static int open_piece(struct out_compress *zc)
+{
+	struct piece *p;
+	int rc;
+
+	while (zc->alive == zc->jobs) {
+		rc = pump(zc, true);
+		if (rc)
+			return rc;
+	}
+	p = &zc->ring[(zc->first + zc->alive) % zc->jobs];
+	memset(p, 0, sizeof(*p));
+	/* Only the pages used are memory: a small archive takes a few. */
+	p->in = malloc(zc->in_cap);
+	if (!p->in)
+		return -ENOMEM;
+	rc = compressor_start(&p->z, zc->c);
+	if (rc) {
+		piece_free(p);
+		zc->st->fail = Z_START;
+		zc->st->code = -rc;
+		return -ECHILD;
+	}
+	fcntl(p->z.in, F_SETFL, O_NONBLOCK);
+	fcntl(p->z.in, F_SETPIPE_SZ, PIPE_SIZE);
+	/* A signal that ends us stops it first: see out_signal.h. */
+	out_signal_guard_child(p->z.pid);
+	p->running = true;
+	zc->alive++;
+	return 0;
+}
+
+/*
+ * The next cut: the first entry boundary at least a piece size past the
+ * newest piece's start, 0 if none is known yet.
+ */
+static uint64_t next_cut(struct out_compress *zc)
+{
+	while (zc->cut0 < zc->ncuts) {
+		uint64_t c = zc->cuts[zc->cut0];
+
+		if (c - zc->start >= zc->piece_size)
+			return c;
+		zc->cut0++;
+	}
+	zc->ncuts = zc->cut0 = 0;
+	return 0;
+}
+
+/* Seal the newest piece at a cut and start the next. */
+static int cut_here(struct out_compress *zc, uint64_t at)
+{
+	struct piece *p = newest(zc);
+	int rc;
+
+	p->sealed = true;
+	zc->start = at;
+	zc->cut0++;
+	rc = feed_piece(p);
+	return rc ? rc : open_piece(zc);
+}
+
+/* Queue @n bytes for the newest piece, waiting while it holds enough. */
+static int queue_input(struct out_compress *zc, const char *c, size_t n)
+{
+	struct piece *p = newest(zc);
+	int rc;
+
+	while (n) {
+		size_t room = zc->in_cap > pending(p) ?
+			zc->in_cap - pending(p) : 0;
+		size_t k = n < room ? n : room;
+
+		if (!k) {
+			rc = pump(zc, true);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (p->in_len + k > zc->in_cap) {
+			memmove(p->in, p->in + p->in_off, pending(p));
+			p->in_len -= p->in_off;
+			p->in_off = 0;
+		}
+		memcpy(p->in + p->in_len, c, k);
+		p->in_len += k;
+		c += k;
+		n -= k;
+	}
+	return pump(zc, false);
+}
+
 static int compress_write(struct out *o, const void *p, size_t n)
 {
 	struct out_compress *zc = to_compress(o);
+	uint64_t pos = o->pos;
 	const char *c = p;
+	int rc;
 
 	while (n) {
-		int ready = wait_ready(zc);
-		ssize_t w;
+		uint64_t cut = next_cut(zc);
+		size_t take = n;
 
-		if (ready <= 0) {
-			if (ready < 0)
-				return ready;
-			continue;
+		if (cut && cut - pos < take)
+			take = (size_t)(cut - pos);
+		rc = take ? queue_input(zc, c, take) : 0;
+		if (rc)
+			return rc;
+		c += take;
+		n -= take;
+		pos += take;
+		if (cut && pos == cut) {
+			rc = cut_here(zc, cut);
+			if (rc)
+				return rc;
 		}
-		w = write(zc->z.in, c, n);
-		if (w < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			return errno == EPIPE ? compressor_end(zc, true) : -errno;
-		}
-		c += w;
-		n -= (size_t)w;
 	}
 	return 0;
 }
@@ -157,39 +418,57 @@ static int64_t compress_copy(struct out *o, const struct out_front *front,
 	return out_put_front(o, front);
 }
 
-/* Its input ends: read the rest of its output, and reap it. */
+int out_compress_boundary(struct out *o, uint64_t pos)
+{
+	struct out_compress *zc = to_compress(o);
+
+	/* Not a cut of the newest piece, nor of any later one. */
+	if (pos < o->pos || pos - zc->start < zc->piece_size)
+		return 0;
+	if (zc->cut0 && zc->cut0 == zc->ncuts)
+		zc->cut0 = zc->ncuts = 0;
+	if (ARRAY_GROW(zc->cuts, zc->cuts_cap, zc->ncuts + 1, 64))
+		return -ENOMEM;
+	zc->cuts[zc->ncuts++] = pos;
+	return 0;
+}
+
+/* The input ends: let every piece finish, in order. */
 static int compress_finish(struct out *o)
 {
 	struct out_compress *zc = to_compress(o);
-	int rc;
+	struct piece *p = newest(zc);
+	int rc = 0;
 
-	close(zc->z.in);
-	zc->z.in = -1;
-	do
-		rc = drain_some(zc);
-	while (rc > 0);
-	if (!rc && zc->z.fixing)
-		rc = -EPROTO;	/* it wrote less than its own header */
-	if (!rc)
-		return compressor_end(zc, false);
-	/* Ours to report: what it says is about our end of its pipe. */
-	reap(zc, NULL);
+	if (p && !p->sealed) {
+		p->sealed = true;
+		rc = feed_piece(p);
+	}
+	while (!rc && zc->alive)
+		rc = pump(zc, true);
 	return rc;
 }
 
 /*
- * We are giving up (an error of ours, the output failing): stop the
- * compressor, and drop what it says, as it can only be about us having
+ * We are giving up (an error of ours, the output failing): stop every
+ * compressor, and drop what they say, as it can only be about us having
  * gone (a broken pipe, a write error).
  */
 static void compress_release(struct out *o)
 {
 	struct out_compress *zc = to_compress(o);
+	unsigned int k;
 
-	if (zc->running) {
-		kill(zc->z.pid, SIGTERM);
-		reap(zc, NULL);
+	for (k = 0; k < zc->alive; k++) {
+		struct piece *p = piece_at(zc, k);
+
+		if (p->running) {
+			kill(p->z.pid, SIGTERM);
+			reap(p, NULL);
+		}
+		piece_free(p);
 	}
+	free(zc->cuts);
 	free(zc);
 }
 
@@ -202,7 +481,8 @@ static const struct out_ops compress_ops = {
 };
 
 int out_compress_start(struct out **out, const struct compression *c,
-		       struct out *next, struct out_compress_status *st)
+		       unsigned int jobs, struct out *next,
+		       struct out_compress_status *st)
 {
 	struct out_compress *zc = calloc(1, sizeof(*zc));
 	int rc;
@@ -214,20 +494,19 @@ int out_compress_start(struct out **out, const struct compression *c,
 	st->prog = compressor_program(c);
 	/* A compressor that dies must be an error here, not a SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
-	rc = compressor_start(&zc->z, c);
-	if (rc) {
-		free(zc);
-		st->fail = Z_START;
-		st->code = -rc;
-		return -ECHILD;
-	}
-	fcntl(zc->z.in, F_SETFL, O_NONBLOCK);
-	/* A signal that ends us stops it first: see out_signal.h. */
-	out_signal_guard_child(zc->z.pid);
-	zc->running = true;
+	zc->c = c;
 	zc->st = st;
+	zc->jobs = out_compress_jobs(jobs);
+	zc->piece_size = c->method->piece_size ? c->method->piece_size :
+						 UINT64_MAX;
+	zc->in_cap = c->method->piece_size ? c->method->piece_size : PIPE_SIZE;
 	zc->out.ops = &compress_ops;
 	zc->out.next = next;
+	rc = open_piece(zc);
+	if (rc) {
+		free(zc);
+		return rc;
+	}
 	*out = &zc->out;
 	return 0;
 }

@@ -12,10 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/array.h"
 #include "out_signal.h"
 
 static char *volatile signal_cleanup_path;
-static volatile pid_t signal_compressor;
+/* The compressors running, 0 in a free slot. */
+static volatile pid_t signal_compressors[32];
 static volatile sig_atomic_t signal_uncommitted;
 static char signal_target[PATH_MAX + 32];	/* "'<path>' not written" */
 
@@ -45,12 +47,13 @@ static void say(const char *msg)
 static void on_fatal_signal(int sig)
 {
 	char *path = signal_cleanup_path;
-	pid_t z = signal_compressor;
+	size_t i;
 
 	if (path)
 		unlink(path);
-	if (z > 0)
-		kill(z, SIGTERM);
+	for (i = 0; i < ARRAY_SIZE(signal_compressors); i++)
+		if (signal_compressors[i] > 0)
+			kill(signal_compressors[i], SIGTERM);
 	if (sig != SIGPIPE) {
 		say(program_invocation_short_name);
 		say(": error: stopped by ");
@@ -92,15 +95,37 @@ void out_signal_release_file(void)
 	signal_cleanup_path = NULL;
 }
 
-/*
- * A compressor is no longer ours to stop once it is reaped (@pid 0): its
- * pid may then be another process's.
- */
+/* A slot holding @pid, or 0 for a free one; NULL if there is none. */
+static volatile pid_t *compressor_slot(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(signal_compressors); i++)
+		if (signal_compressors[i] == pid)
+			return &signal_compressors[i];
+	return NULL;
+}
+
+/* Beyond the slots, a compressor is left to notice its broken pipe. */
 void out_signal_guard_child(pid_t pid)
 {
-	signal_compressor = pid;
-	if (pid)
-		arm_signals(false);
+	volatile pid_t *slot = compressor_slot(0);
+
+	if (slot)
+		*slot = pid;
+	arm_signals(false);
+}
+
+/*
+ * A compressor is no longer ours to stop once it is reaped: its pid may
+ * then be another process's.
+ */
+void out_signal_release_child(pid_t pid)
+{
+	volatile pid_t *slot = pid > 0 ? compressor_slot(pid) : NULL;
+
+	if (slot)
+		*slot = 0;
 }
 
 void out_signal_hold(sigset_t *old)

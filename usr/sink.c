@@ -77,6 +77,11 @@ int64_t sink_copy_fd(struct sink *s, int fd, off_t *off, uint64_t len)
 	return done;
 }
 
+int sink_entry_start(struct sink *s)
+{
+	return s->z ? out_compress_boundary(s->z, s->offset) : 0;
+}
+
 uint64_t sink_position(const struct sink *s)
 {
 	return s->z ? s->base->pos : s->offset;
@@ -98,7 +103,8 @@ static int insert_compressor(struct sink *s, const struct compression *c)
 	int rc = out_buffer_flush(&s->buf);
 
 	if (!rc)
-		rc = out_compress_start(&s->z, c, s->base, &s->zstatus);
+		rc = out_compress_start(&s->z, c, s->jobs, s->base,
+					&s->zstatus);
 	if (rc)
 		return rc;
 	s->buf.out.next = s->z;

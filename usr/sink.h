@@ -54,6 +54,7 @@ struct sink {
 	struct out_file file;
 	struct out null;
 	struct out_compress_status zstatus;
+	unsigned int jobs;	/* compressors at once; 0: one per CPU */
 };
 
 /* Write to an already open descriptor (standard output). */
@@ -82,6 +83,12 @@ void sink_advance(struct sink *s, size_t n);
  * than @len only at end of file) or -errno.
  */
 int64_t sink_copy_fd(struct sink *s, int fd, off_t *off, uint64_t len);
+
+/*
+ * An entry starts here: where a compressed member may be cut into pieces
+ * compressed in parallel (see out_compress.h).  0 or -ENOMEM.
+ */
+int sink_entry_start(struct sink *s);
 
 /* The image bytes written so far (compressed ones, in a compressed member). */
 uint64_t sink_position(const struct sink *s);

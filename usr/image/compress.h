@@ -37,8 +37,9 @@ struct method {
 	const char *suffix;		/* of an output file that implies it */
 	const char *magic;		/* magic_len bytes, NULs among them */
 	size_t magic_len;
-	int default_level;		/* what the kernel's build uses */
+	int default_level;		/* with no level given: see compress.c */
 	int min_level, max_level;
+	uint64_t piece_size;		/* compressed apart (0: never cut) */
 	const char *const *decompress;	/* argv */
 };
 

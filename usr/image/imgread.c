@@ -58,6 +58,8 @@ struct img_scan {
 	struct instream *in;
 	struct img_spool *spool;
 	struct img_member m;
+	bool in_part;		/* parsing a compressed part's bytes */
+	bool carry;		/* m goes on in the next compressed part */
 	uint64_t data_left;	/* of the current entry */
 	char where[4200];
 	char name[CPIO_PATH_MAX + 1];
@@ -360,22 +362,59 @@ static int scan_entry(struct img_scan *s)
 	return skip_data(s);
 }
 
-/* One member from its first header to its trailer (or the input's end). */
-static int scan_member(struct img_scan *s)
+/*
+ * A member carried over the end of its compressed part ends after all:
+ * what follows is no compressed part, or nothing.
+ */
+static int end_carried(struct img_scan *s)
 {
-	struct instream *in = s->in;
-	int rc = 0;
+	int rc;
 
+	if (!s->carry)
+		return 0;
+	s->carry = false;
+	rc = s->v->member_end ? s->v->member_end(s->v->ctx, s, &s->m) : 0;
+	s->m.comp = NULL;
+	return rc;
+}
+
+/* A new member starts at @in's position. */
+static int begin_member(struct img_scan *s, struct instream *in)
+{
 	s->m.index++;
 	s->m.offset = in->pos;
 	s->m.entries = 0;
+	s->m.size = 0;
 	s->m.trailer = false;
 	s->m.fmt = CPIO_NEWC;
 	set_where(s);
 	if (in->pos & 3)
 		return scan_error(s, in->pos,
 				  "a member starts at an offset that is not a multiple of 4: the kernel does not find it");
-	rc = s->v->member_begin ? s->v->member_begin(s->v->ctx, s, &s->m) : 0;
+	return s->v->member_begin ? s->v->member_begin(s->v->ctx, s, &s->m) : 0;
+}
+
+/*
+ * One member from its first header to its trailer (or the input's end).
+ * A compressed part that ends before the trailer leaves the kernel's
+ * reader within the member, and the next compressed part goes on with it
+ * (the pieces of a compressor stage: usr/out_compress.h): so the member
+ * is carried on, its end deferred, and it starts no new member there.
+ */
+static int scan_member(struct img_scan *s)
+{
+	struct instream *in = s->in;
+	uint64_t start = in->pos;
+	int rc = 0;
+
+	if (s->carry && !s->in_part)
+		rc = end_carried(s);
+	if (!rc && s->carry) {
+		s->carry = false;
+		set_where(s);
+	} else if (!rc) {
+		rc = begin_member(s, in);
+	}
 	if (rc)
 		return rc;
 	for (;;) {
@@ -390,7 +429,11 @@ static int scan_member(struct img_scan *s)
 		if (rc > 0)
 			break;
 	}
-	s->m.size = in->pos - s->m.offset;
+	s->m.size += in->pos - start;
+	if (!s->m.trailer && s->in_part && !in_avail(in)) {
+		s->carry = true;
+		return 0;
+	}
 	rc = s->v->member_end ? s->v->member_end(s->v->ctx, s, &s->m) : 0;
 	s->m.continued = s->m.comp != NULL;
 	return rc;
@@ -627,12 +670,14 @@ static int scan_compressed(struct img_scan *s, int fd, uint64_t from,
 	*pipe_in = (struct instream){ .fd = z.out, .is_pipe = true,
 				      .size = UINT64_MAX };
 	s->in = pipe_in;
-	s->m.index++;		/* what comes out is the next member */
+	s->m.index += !s->carry;	/* what comes out is the next member */
 	set_where(s);
-	s->m.index--;
+	s->m.index -= !s->carry;
 	rc = s->spool ? spool_begin(s, pipe_in, from, to) : 0;
+	s->in_part = true;
 	if (!rc)
 		rc = scan_members(s);
+	s->in_part = false;
 	if (!rc && in_avail(pipe_in))
 		rc = scan_error(s, pipe_in->pos,
 				"junk within the %s data: neither zeros nor a cpio member",
@@ -821,10 +866,12 @@ static int scan_spooled(struct img_scan *s, const struct spool_part *p)
 				 .size = p->len };
 	s->spool->next++;
 	s->in = in;
-	s->m.index++;
+	s->m.index += !s->carry;
 	set_where(s);
-	s->m.index--;
+	s->m.index -= !s->carry;
+	s->in_part = true;
 	rc = scan_members(s);
+	s->in_part = false;
 	free(in);
 	return rc;
 }
@@ -837,10 +884,14 @@ static int scan_compressed_part(struct img_scan *s, const struct method *m,
 	uint64_t from = file->pos;
 	int rc;
 
-	s->m.comp = m;
-	s->m.comp_offset = from;
-	s->m.comp_length = end - from;
-	s->m.continued = false;
+	if (s->carry) {
+		s->m.comp_length = end - s->m.comp_offset;
+	} else {
+		s->m.comp = m;
+		s->m.comp_offset = from;
+		s->m.comp_length = end - from;
+		s->m.continued = false;
+	}
 	if (s->flags & IMG_NO_DECOMPRESS) {
 		s->m.index++;
 		s->m.offset = 0;
@@ -858,7 +909,8 @@ static int scan_compressed_part(struct img_scan *s, const struct method *m,
 		s->in = file;
 	}
 	in_skip(file, end - from);
-	s->m.comp = NULL;
+	if (!s->carry)
+		s->m.comp = NULL;
 	return rc;
 }
 
@@ -913,6 +965,8 @@ static int scan_fd(int fd, const char *path, const struct img_visitor *v,
 		if (rc)
 			break;
 	}
+	if (!rc)
+		rc = end_carried(&s);
 out:
 	free(file);
 	return rc;

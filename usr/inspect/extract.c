@@ -1021,9 +1021,7 @@ static void unmake(struct extractor *x, char *path)
 {
 	struct srcloc loc = { .file = path };
 	const char *base;
-	int dir = walk_parent(x, path, &base);
-
-	int rc;
+	int dir = walk_parent(x, path, &base), rc;
 
 	if (dir < 0)
 		return;		/* its directory is gone: so is it */

@@ -869,17 +869,20 @@ sub summary_rows {
 				    map { $_->{entries} } @r;
 			my $cell = sub {
 				my $c = $by{$_[0]} or return undef;
+				my $u = $c->{'× unmkinitramfs'};
 				"$_[0] $c->{'median (s)'} s, $c->{'× floor'}x" .
-				" floor" . ($c->{'× unmkinitramfs'} ne "-" &&
-				$_[0] =~ /--extract/ ? ", $c->{'× unmkinitramfs'}x" .
-				" unmkinitramfs" : "")
+				" floor" . ($u ne "-" && $u > 0 &&
+				$_[0] =~ /--extract/ ? sprintf(", %.1fx faster" .
+				" than unmkinitramfs", 1 / $u) : "")
 			};
 			my @ours = map { $cell->($_) =~ s/^gen_init_cpio //r }
 				   grep { $by{$_} } "gen_init_cpio --extract",
 				   "gen_init_cpio --extract --split",
 				   "gen_init_cpio --list";
-			my @peers = map { "$_->{command} $_->{'× floor'}x" }
-				    grep { $_->{command} !~ /^gen_init_cpio|\(floor\)$/ } @r;
+			my @peers = map { "$_->{command} $_->{'× floor'}x" .
+				($_->{entries} =~ /^(\d+) of (\d+)$/ && $1 < $2 ?
+				 " ($1 of $2 entries)" : "") }
+				grep { $_->{command} !~ /^gen_init_cpio|\(floor\)$/ } @r;
 			push @out, [ "extracting and listing the" .
 				" initramfs-tools image with microcode (" .
 				($all // "?") . " entries): median time, ×" .

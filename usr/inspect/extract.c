@@ -21,13 +21,13 @@
  *    temporary file (imgread's spool), which the second pass reads: each
  *    decompressor runs once, and what the second pass sees is what the
  *    first checked.
- * The trade-off, measured on Debian's initramfs-tools image (53 MB
- * unpacked from zstd): the spool costs a write and a read of every
- * decompressed byte and makes the passes run one after the other, about
- * as long as the decompressor itself; one pass creates the files while
- * the decompressor still runs, and the undo costs nothing until an image
- * is bad.  Running the decompressor twice instead of spooling would cost
- * its CPU time again.
+ * The trade-off: the spool costs a write and a read of every decompressed
+ * byte, and the passes run one after the other; one pass creates the
+ * files while the decompressor still runs, and its undo costs nothing
+ * until an image is bad.  On the initramfs-tools image with microcode
+ * (53 MB from zstd, 679 entries), into tmpfs, medians of 20 runs: two
+ * passes 191 ms, one pass 130 ms, zstd -dc alone 64 ms.  Running the
+ * decompressor twice instead of spooling would cost its CPU time again.
  *
  * The writing pass creates the entries.  Every name is walked one
  * component at a time with O_NOFOLLOW, so that even a directory that

@@ -359,6 +359,37 @@ cpio_ent 0100644 a/new data
 cpio_trailer
 refused "a -> outside/, then a/x" t-out.img "'a' is a symlink in this image"
 
+# A bad entry after many good ones: into a missing <dir>, the one pass
+# creates them, then removes them again with the directories it made for
+# <dir> itself; into one with entries (--force), the first pass refuses
+# the image before anything is written.  Either way nothing stays.
+img_begin t-late.img
+cpio_ent 0040755 ok/sub
+cpio_ent 0100644 ok/sub/f data
+nlink=2 ino=77 cpio_ent 0100600 ok/h1
+nlink=2 ino=77 cpio_ent 0100600 ok/h2 linked
+cpio_ent 0120777 ok/sub/l f
+cpio_ent 0010644 ok/p
+cpio_ent 0040700 ro
+cpio_ent 0100400 ro/f data
+cpio_ent 0100644 ../late data
+cpio_trailer
+for who in root nobody; do
+	new_case "$who"
+	[ "$who" = nobody ] && chown $NOBODY:$NOBODY "$C"
+	as "$who" "$GEN" --extract "$C/new/a/b" t-late.img >"$T/x.out" 2>"$T/x.err"
+	is "$?:$(ls -A "$C" | tr '\n' ' '):$(wc -c <"$T/x.out")" \
+		"1:d outside sentinel :0" \
+		"a bad last entry, <dir> missing ($who): exit 1, no <dir> nor its parents, no stdout"
+	grep -qF "'..' in the name: refused" "$T/x.err"
+	ok $? "a bad last entry ($who): the refusal named"
+	echo keep >"$C/d/mine"
+	[ "$who" = nobody ] && chown $NOBODY:$NOBODY "$C/d/mine"
+	as "$who" "$GEN" --extract "$C/d" --force t-late.img >"$T/x.out" 2>"$T/x.err"
+	is "$?:$(ls -A "$C/d" | tr '\n' ' '):$(cat "$C/d/mine")" "1:mine :keep" \
+		"a bad last entry, <dir> with entries, --force ($who): nothing written"
+done
+
 # a -> .., then a/x: x would land next to <dir>.
 img_begin t-up.img
 cpio_ent 0120777 a ..

@@ -197,6 +197,35 @@ $GEN -t 0 -z gzip m2.list --early m1.list > twice.img
 is "$($GEN --cat twice.img f)" two "--cat: a file defined twice: the later member's copy"
 is "$($GEN --cat --member 1 twice.img f)" one "--cat --member 1: that member's copy"
 
+# --member with --verify: the others are read for what they define (the
+# warning in member 2 is about member 1's f) but not reported or counted.
+$GEN --verify --member 1 twice.img > v.out 2> v.err
+is "$?:$(cat v.out):$(cat v.err)" \
+	"0:twice.img: 1 member selected by --member 1, 1 entries: ok (0 errors, 0 warnings):" \
+	"--verify --member 1: that member only, no warning from member 2"
+$GEN --verify --member 2 twice.img > v.out 2> v.err
+is "$?:$(cat v.out):$(grep -c 'replaces the regular file of member 1' v.err)" \
+	"0:twice.img: 1 member selected by --member 2, 1 entries: ok (0 errors, 1 warning):1" \
+	"--verify --member 2: member 1's f seen, as the kernel sees it"
+$GEN --verify --member 3 twice.img > v.out 2> v.err
+is "$?:$(cat v.err)" "1:twice.img: error: --member 3: no such member in the image" \
+	"--verify --member 3: no such member, exit 1"
+
+# --member with --diff: only those members of both images.
+printf 'six\n' > six
+printf 'file /f six 0644 0 0\n' > m3.list
+$GEN -t 0 -z gzip m2.list --early m3.list > other.img
+$GEN --diff --member 2 twice.img other.img > d.out 2> d.err
+is "$?:$(cat d.out d.err)" "0:" "--diff --member 2: the same member 2, exit 0, nothing printed"
+$GEN --diff --member 1 twice.img other.img > d.out 2> d.err
+is "$?:$(cut -c 1-15 d.out):$(cat d.err)" "1:member 1: ~ /f::" \
+	"--diff --member 1: member 1's difference, exit 1"
+$GEN --diff --member 2- twice.img other.img > d.out 2> d.err
+is "$?:$(cat d.out)" "0:" "--diff --member 2-: member 1 left out"
+$GEN --diff --member 3 twice.img twice.img > d.out 2> d.err
+is "$?:$(cat d.out):$(cat d.err)" "2::twice.img: error: --member 3: no such member in the image" \
+	"--diff --member 3: no such member in either, exit 2, even for one image twice"
+
 # --- --du -------------------------------------------------------------------
 
 # Sizes chosen so that every line is known: a/b 300 + a/c 200, d 100 in

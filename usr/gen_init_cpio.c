@@ -134,11 +134,11 @@ static const char usage_text[] =
 "       [-u <uid>] [-g <gid>] [--map-users <map>] [--map-groups <map>]\n"
 "       [--platform <os>/<arch>] <source>...\n"
 "       " PROG " --list [-v] [--json] [--member <range>] <image> [<pattern>...]\n"
-"       " PROG " --examine [--json]|--verify [--werror] <image>\n"
+"       " PROG " --examine [--json]|--verify [--werror] [--member <range>] <image>\n"
 "       " PROG " --extract <dir> [--force] [--split] <image> [<pattern>...]\n"
 "       " PROG " --cat <image> <path>...\n"
 "       " PROG " --du <image> [<pattern>...]\n"
-"       " PROG " --diff <image1> <image2>\n"
+"       " PROG " --diff [--member <range>] <image1> <image2>\n"
 "\n"
 "Compile the sources into one newc cpio archive for the kernel's\n"
 "initramfs.  A source is a spec list ('-' for standard input), a\n"
@@ -603,8 +603,6 @@ static int check_read_options(const struct options *o, struct diag *d)
 	else if (o->rd.json && o->mode != MODE_EXAMINE &&
 		 !(o->mode == MODE_LIST && o->verbose))
 		bad = "--json";
-	else if (o->rd.members && (o->mode == MODE_DIFF || o->mode == MODE_VERIFY))
-		bad = "--member";
 	if (bad) {
 		diag_error(d, NULL, "%s is not an option of %s%s", bad,
 			   mode_names[o->mode],
@@ -1249,13 +1247,14 @@ static int read_image(struct options *o, struct diag *d)
 		rc = examine_image_opts(img, &o->rd, stdout, d);
 		break;
 	case MODE_VERIFY:
-		rc = verify_image(img, stdout, d);
+		rc = verify_image_opts(img, &o->rd, stdout, d);
 		break;
 	case MODE_EXTRACT:
 		rc = extract_image_opts(img, o->extract_dir, &o->rd, stdout, d);
 		break;
 	case MODE_DIFF:
-		rc = diff_images(img, o->sources[1].path, stdout, d);
+		rc = diff_images_opts(img, o->sources[1].path, &o->rd, stdout,
+				      d);
 		break;
 	case MODE_BUILD:
 		break;

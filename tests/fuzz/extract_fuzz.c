@@ -21,7 +21,9 @@
  *    is still running (a FIFO opened to write to or read from blocks);
  *  - every file in the target has a name an entry gave it and a type one
  *    of those entries had (a hard link of a regular file must not end up
- *    a FIFO or a device node).
+ *    a FIFO or a device node);
+ *  - when it fails, the target (empty before) is empty again: nothing of
+ *    a bad image stays.
  *
  * The bugs are in sequences of entries, so besides libFuzzer's own
  * mutations of bytes, which shift every later record when they insert
@@ -56,6 +58,7 @@
 /* unshare(), memfd_create(): Linux, beyond POSIX. */
 #define _GNU_SOURCE
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -250,17 +253,38 @@ static int image_fd(const struct xc_case *c, char *path, size_t len)
 	return fd;
 }
 
-static void extract(const char *path)
+/* extract_image()'s status. */
+static int extract(const char *path)
 {
 	struct diag d = DIAG_INIT("extract_fuzz");
 	static const struct itimerspec off;
+	int rc;
 
 	if (timer_settime(watchdog, 0, &hang_after, NULL))
 		fail("cannot start the watchdog", strerror(errno));
-	extract_image(path, target, devnull, &d);
+	rc = extract_image(path, target, devnull, &d);
 	if (timer_settime(watchdog, 0, &off, NULL))
 		fail("cannot stop the watchdog", strerror(errno));
 	fflush(devnull);
+	return rc;
+}
+
+/* The first name in the target, copied to @name; false if it is empty. */
+static bool target_has_entries(char *name, size_t len)
+{
+	DIR *dp = opendir(target);
+	struct dirent *de;
+	bool found = false;
+
+	if (!dp)
+		fail("cannot read the target", strerror(errno));
+	while (!found && (de = readdir(dp))) {
+		found = strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+		if (found)
+			snprintf(name, len, "%s", de->d_name);
+	}
+	closedir(dp);
+	return found;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -268,6 +292,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct xc_case c;
 	char path[64], msg[9000];
 	char *before, *after;
+	bool failed;
 	int fd;
 
 	if (xc_decode(data, size, sandbox, &c))
@@ -276,7 +301,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	before = xc_snapshot(sandbox);
 	if (!before)
 		fail("cannot take the snapshot before", strerror(errno));
-	extract(path);
+	failed = extract(path) != 0;
 	after = xc_snapshot(sandbox);
 	if (!after)
 		fail("cannot take the snapshot after", strerror(errno));
@@ -284,6 +309,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("the extraction changed something outside the target", msg);
 	if (xc_check_types(target, &c, msg, sizeof(msg)))
 		fail("the extraction made what the image does not hold", msg);
+	if (failed && target_has_entries(msg, sizeof(msg)))
+		fail("a failed extraction left this in the target", msg);
 	if (xc_remove(sandbox_fd, XC_TARGET) ||
 	    mkdirat(sandbox_fd, XC_TARGET, 0700) ||
 	    fchmodat(sandbox_fd, XC_TARGET, 0755, 0))

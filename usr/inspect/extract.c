@@ -2,15 +2,34 @@
 /*
  * extract.c: unpack an image below a directory, safely (see extract.h).
  *
- * Two passes over the image.  The first only reads, so that a broken or
+ * The image is checked before anything of it is kept: a broken or
  * hostile image (a bad header, a checksum, "../x", "/etc/x", a path
- * through a symlink an earlier entry planted) is refused before anything
- * is written.  It keeps the decompressed bytes of every compressed member
- * in one unlinked temporary file (imgread's spool), which the second pass
- * reads: each decompressor runs once, and what the second pass sees is
- * what the first checked.
+ * through a symlink an earlier entry planted) leaves nothing behind.
+ * How depends on the directory:
+ *  - missing or empty (the usual case): one pass, that checks each entry
+ *    and then creates it, and if anything was wrong, removes what it
+ *    created, the last first, and the directories it made for the target
+ *    itself.  Every check of the first pass below is made, on the same
+ *    bytes, before the entry is written; after the first error nothing
+ *    more is written, but the rest is still checked so that every
+ *    problem is reported, as below.  The listing is held in memory and
+ *    printed only after a clean end.  What the pass wrote is visible
+ *    while it runs, as any extraction is; only its end state is promised.
+ *  - with entries (--force): an undo could not give back what the image
+ *    replaced, so two passes.  The first only reads and checks.  It keeps
+ *    the decompressed bytes of every compressed member in one unlinked
+ *    temporary file (imgread's spool), which the second pass reads: each
+ *    decompressor runs once, and what the second pass sees is what the
+ *    first checked.
+ * The trade-off: the spool costs a write and a read of every decompressed
+ * byte, and the passes run one after the other; one pass creates the
+ * files while the decompressor still runs, and its undo costs nothing
+ * until an image is bad.  On the initramfs-tools image with microcode
+ * (53 MB from zstd, 679 entries), into tmpfs, medians of 20 runs: two
+ * passes 191 ms, one pass 130 ms, zstd -dc alone 64 ms.  Running the
+ * decompressor twice instead of spooling would cost its CPU time again.
  *
- * The second pass creates the entries.  Every name is walked one
+ * The writing pass creates the entries.  Every name is walked one
  * component at a time with O_NOFOLLOW, so that even a directory that
  * already held symlinks cannot lead it outside, and nothing is done
  * through a name that this pass did not just create, or on an object of
@@ -72,7 +91,7 @@ struct attrs {
 	uint32_t uid, gid, mode, mtime;
 };
 
-/* An object the second pass made, to be found again by its path. */
+/* An object the writing pass made, to be found again by its path. */
 struct made {
 	char *path;
 	size_t slot;		/* in extractor.made[] */
@@ -92,20 +111,21 @@ struct dir_fixup {
 
 struct extractor {
 	int root;		/* the directory, O_PATH */
-	bool writing;		/* second pass */
+	bool writing;		/* creating entries */
+	bool one_pass;		/* checking and creating them, undone if bad */
 	struct diag *d;
 	const char *image;
 	struct img_scan *s;
 	const struct img_entry *e;
 	const char *path;	/* the entry's name in normal form */
 	size_t slot;		/* the path's index in types */
-	uint64_t serial;	/* second pass: entries so far */
+	uint64_t serial;	/* writing: entries so far */
 	struct lister *l;
 	struct img_spool *spool;
-	struct pathmap types;	/* first pass: what each path is */
+	struct pathmap types;	/* checking: what each path is */
 	uint32_t *type;
 	size_t ntypes;
-	uint64_t *made;		/* second pass: per path, the serial of the
+	uint64_t *made;		/* writing: per path, the serial of the
 				   entry that made what it holds */
 	struct inomap links;	/* first name (struct made) of each inode */
 	struct dir_fixup *dirs;
@@ -121,6 +141,17 @@ struct extractor {
 	bool split_on, past_early;
 	bool skip_member;	/* not selected by --member */
 	bool no_openat2;	/* the kernel has none: walk the components */
+	/* One pass: the names created, in order, and the target's own
+	   directories made (their lengths in target), to undo them. */
+	char **undo;
+	size_t nundo;
+	const char *target;
+	size_t *target_made;
+	size_t ntarget_made;
+	uint32_t sum;		/* crc: of the data written so far */
+	FILE *out;		/* one pass: where the held listing goes */
+	char *held;
+	size_t nheld;
 };
 
 /* Report a problem with the current entry; -1 for an error, 0 else. */
@@ -187,12 +218,21 @@ static int note_type_of(struct extractor *x, const char *path,
 	if (!t)
 		return -1;
 	x->type = t;
+	if (x->one_pass) {
+		uint64_t *m = realloc(x->made, (x->ntypes + 1) * sizeof(*m));
+
+		if (!m)
+			return -1;
+		x->made = m;
+		m[x->ntypes] = 0;
+	}
 	i = pathmap_get_or_put(&x->types, path, x->ntypes);
 	if (i == -2)
 		return -1;
 	if (i == -1)
 		i = (long)x->ntypes++;
 	x->type[i] = type;
+	x->slot = (size_t)i;
 	return 0;
 }
 
@@ -378,6 +418,12 @@ static int set_attrs(struct extractor *x, int fd, int dir, const char *base)
 	return no_owner ? note_unmade(x, x->path, false) : 0;
 }
 
+static void add_sum(uint32_t *sum, const char *p, size_t n)
+{
+	while (n--)
+		*sum += (unsigned char)*p++;
+}
+
 /* The entry's data into @fd, an empty file; zero blocks become holes. */
 static int write_data(struct extractor *x, int fd)
 {
@@ -387,9 +433,12 @@ static int write_data(struct extractor *x, int fd)
 
 	if (img_sparse_start(&w, fd, 0))
 		return refuse(x, true, "cannot write: %s", strerror(errno));
-	while ((n = img_read_data(x->s, buf, sizeof(buf))) > 0)
+	while ((n = img_read_data(x->s, buf, sizeof(buf))) > 0) {
+		if (x->one_pass && x->e->fmt == CPIO_CRC)
+			add_sum(&x->sum, buf, (size_t)n);
 		if (img_sparse_write(&w, buf, (size_t)n))
 			return refuse(x, true, "cannot write: %s", strerror(errno));
+	}
 	if (n < 0)
 		return -1;
 	if (img_sparse_finish(&w))
@@ -601,7 +650,22 @@ static int make_symlink(struct extractor *x, int dir, const char *base)
 	return set_attrs(x, -1, dir, base);
 }
 
-/* Second pass: create one entry below the directory. */
+/* One pass: @path will have been made by this run if it fails. */
+static int note_undo(struct extractor *x, const char *path)
+{
+	char **v = realloc(x->undo, (x->nundo + 1) * sizeof(*v));
+
+	if (!v)
+		return -1;
+	x->undo = v;
+	v[x->nundo] = strdup(path);
+	if (!v[x->nundo])
+		return -1;
+	x->nundo++;
+	return 0;
+}
+
+/* Create one entry below the directory. */
 static int create_entry(struct extractor *x, char *path)
 {
 	uint32_t type = x->e->h.mode & S_IFMT;
@@ -616,7 +680,9 @@ static int create_entry(struct extractor *x, char *path)
 		free(walk);
 		return diag_failed(x->d) ? -1 : 0;
 	}
-	rc = clear_place(x, dir, base);
+	rc = x->one_pass ? note_undo(x, path) : 0;
+	if (!rc)
+		rc = clear_place(x, dir, base);
 	if (rc == 0 || rc == 1)
 		x->made[x->slot] = x->serial;	/* what was there is gone */
 	if (rc == 2)
@@ -634,13 +700,17 @@ static int create_entry(struct extractor *x, char *path)
 	return rc;
 }
 
-/* First pass: a crc archive's data must match its checksums. */
-static int check_sum(struct extractor *x)
+/*
+ * Checking: a crc archive's data must match its checksums (the sum of
+ * what was written of it, and of the rest).
+ */
+static int check_sum(struct extractor *x, uint32_t sum)
 {
-	uint32_t sum;
+	uint32_t rest;
 
-	if (img_data_sum(x->s, &sum))
+	if (img_data_sum(x->s, &rest))
 		return -1;
+	sum += rest;
 	if (sum != x->e->h.check)
 		refuse(x, true, "data checksum %08X, the header says %08X", sum,
 		       x->e->h.check);
@@ -687,6 +757,52 @@ static char *below_prefix(struct extractor *x, char *path)
 	return p;
 }
 
+/* One pass, after an error: nothing more is written, all is checked. */
+static bool creating(const struct extractor *x)
+{
+	return x->writing && !(x->one_pass && diag_failed(x->d));
+}
+
+static bool crc_file(const struct img_entry *e)
+{
+	return e->fmt == CPIO_CRC && (e->h.mode & S_IFMT) == S_IFREG;
+}
+
+/* Checking only: what would be refused before anything is written. */
+static int check_entry(struct extractor *x, char *path)
+{
+	if (!check_components(x, path) && note_type(x, path))
+		return -1;
+	return crc_file(x->e) ? check_sum(x, 0) : 0;
+}
+
+/*
+ * Writing: the entry created.  In one pass, checked first as
+ * check_entry() does, and its data summed as it is written.
+ */
+static int write_entry(struct extractor *x, const struct img_member *m,
+		       char *path)
+{
+	int rc;
+
+	if (x->one_pass && check_components(x, path))
+		return 0;	/* reported: from now on, check_entry() */
+	if (x->one_pass) {
+		rc = note_type(x, path);
+		x->serial++;
+	} else {
+		rc = find_slot(x, path);
+	}
+	x->sum = 0;
+	if (!rc)
+		rc = create_entry(x, path);
+	if (!rc && x->one_pass && crc_file(x->e))
+		rc = check_sum(x, x->sum);
+	if (!rc)
+		rc = lister_entry(x->l, m, x->e);
+	return rc;
+}
+
 static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
 		    const struct img_entry *e)
 {
@@ -707,18 +823,10 @@ static int on_entry(void *ctx, struct img_scan *s, const struct img_member *m,
 	if (!path)
 		return is_root && x->writing ? lister_entry(x->l, m, e) : 0;
 	x->path = path;
-	if (!x->writing) {
-		if (!check_components(x, path) && note_type(x, path))
-			rc = -1;
-		if (!rc && e->fmt == CPIO_CRC && (e->h.mode & S_IFMT) == S_IFREG)
-			rc = check_sum(x);
-	} else {
-		rc = find_slot(x, path);
-		if (!rc)
-			rc = create_entry(x, path);
-		if (!rc)
-			rc = lister_entry(x->l, m, e);
-	}
+	if (creating(x))
+		rc = write_entry(x, m, path);
+	else
+		rc = check_entry(x, path);
 	x->path = NULL;
 	free(path);
 	return rc;
@@ -760,9 +868,13 @@ static int on_member_begin(void *ctx, struct img_scan *s,
 		split_prefix(x, m);
 	if (x->skip_member)
 		return 0;
-	if (x->prefix[0] && !x->writing && note_dir_type(x, x->prefix))
+	if (x->prefix[0] && (!x->writing || x->one_pass) &&
+	    note_dir_type(x, x->prefix))
 		return -1;
-	if (x->prefix[0] && x->writing && mkdirat(x->root, x->prefix, 0755) &&
+	if (x->prefix[0] && creating(x) && x->one_pass &&
+	    note_undo(x, x->prefix))
+		return -1;
+	if (x->prefix[0] && creating(x) && mkdirat(x->root, x->prefix, 0755) &&
 	    errno != EEXIST) {
 		struct srcloc loc = { .file = x->prefix };
 
@@ -866,12 +978,19 @@ static void release(struct extractor *x)
 		free(x->dirs[i].obj.path);
 	for (i = 0; i < x->nunmade; i++)
 		free(x->unmade[i]);
+	for (i = 0; i < x->nundo; i++)
+		free(x->undo[i]);
+	free(x->undo);
+	free(x->target_made);
 	free(x->dirs);
 	free(x->type);
 	free(x->made);
 	pathmap_release(&x->types);
 	inomap_clear(&x->links, free_made, NULL);
 	lister_free(x->l);
+	if (x->one_pass && x->out)
+		fclose(x->out);
+	free(x->held);
 	img_spool_free(x->spool);
 	if (x->root >= 0)
 		close(x->root);
@@ -897,35 +1016,120 @@ static int write_pass(struct extractor *x, const char *path,
 	return rc;
 }
 
+/* One name the one pass made, removed without following a symlink. */
+static void unmake(struct extractor *x, char *path)
+{
+	struct srcloc loc = { .file = path };
+	const char *base;
+	int dir = walk_parent(x, path, &base), rc;
+
+	if (dir < 0)
+		return;		/* its directory is gone: so is it */
+	rc = unlinkat(dir, base, 0);
+	if (rc && (errno == EISDIR || errno == EPERM))
+		rc = unlinkat(dir, base, AT_REMOVEDIR);
+	/*
+	 * Gone already, or a directory that still has entries: made before
+	 * an earlier record of the same name, which comes later here.
+	 */
+	if (rc && errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST)
+		diag_warn(x->d, &loc, "cannot remove after the error: %s",
+			  strerror(errno));
+	close(dir);
+}
+
+/*
+ * After an error in one pass: every name it created, the last first (a
+ * directory's entries were created after it), then the directories
+ * made for the target, the deepest first.
+ */
+static void undo(struct extractor *x)
+{
+	char *copy = strdup(x->target);
+	size_t i;
+
+	for (i = x->nundo; i-- > 0; )
+		unmake(x, x->undo[i]);
+	if (x->root >= 0)
+		close(x->root);
+	x->root = -1;
+	for (i = x->ntarget_made; copy && i-- > 0; ) {
+		copy[x->target_made[i]] = '\0';
+		rmdir(copy);
+	}
+	free(copy);
+}
+
+/* The one pass, into a directory that is new or was empty. */
+static int one_pass(struct extractor *x, const char *path,
+		    const struct img_visitor *v)
+{
+	int rc;
+
+	x->writing = true;
+	rc = img_scan_path(path, v, 0, x->d);
+	if (!rc && !diag_failed(x->d))
+		rc = sel_report(x->o, path, x->d);
+	if (rc || diag_failed(x->d)) {
+		undo(x);
+		return -1;
+	}
+	fix_dirs(x);
+	report_unmade(x);
+	lister_finish(x->l);
+	if (fflush(x->out) || ferror(x->out)) {
+		diag_oom(x->d, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Before anything is read: the directory may be missing (made later) or
- * empty; one with entries only with --force.  0, or -1 (reported).
+ * empty (*@empty for both); one with entries only with --force.  0, or
+ * -1 (reported).
  */
-static int check_target(const char *dir, bool force, struct diag *d)
+static int check_target(const char *dir, bool force, bool *empty,
+			struct diag *d)
 {
 	struct srcloc loc = { .file = dir };
 	DIR *dp = opendir(dir);
 	struct dirent *de;
-	bool empty = true;
 
+	*empty = true;
 	if (!dp && errno == ENOENT)
 		return 0;
 	if (!dp) {
 		diag_error(d, &loc, "cannot open the directory: %s", strerror(errno));
 		return -1;
 	}
-	while (empty && (de = readdir(dp)))
-		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	while (*empty && (de = readdir(dp)))
+		*empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
 	closedir(dp);
-	if (!empty && !force) {
+	if (!*empty && !force) {
 		diag_error(d, &loc, "the directory is not empty: refused (--force extracts into it)");
 		return -1;
 	}
 	return 0;
 }
 
+/* mkdir @copy, noting its length in @x if this made it; false on error. */
+static bool make_target_dir(struct extractor *x, char *copy)
+{
+	size_t *v;
+
+	if (mkdir(copy, 0777))
+		return errno == EEXIST;
+	v = realloc(x->target_made, (x->ntarget_made + 1) * sizeof(*v));
+	if (!v)
+		return false;
+	x->target_made = v;
+	v[x->ntarget_made++] = strlen(copy);
+	return true;
+}
+
 /* The directory and its parents, as mkdir -p makes them; then opened. */
-static int open_target(const char *dir, struct diag *d)
+static int open_target(struct extractor *x, const char *dir)
 {
 	struct srcloc loc = { .file = dir };
 	char *copy = strdup(dir), *p;
@@ -933,32 +1137,49 @@ static int open_target(const char *dir, struct diag *d)
 	int fd = -1, err;
 
 	if (!copy) {
-		diag_oom(d, NULL);
+		diag_oom(x->d, NULL);
 		return -1;
 	}
 	for (p = copy + 1; made && *p; p++) {
 		if (*p != '/' || p[-1] == '/')
 			continue;
 		*p = '\0';
-		made = !mkdir(copy, 0777) || errno == EEXIST;
+		made = make_target_dir(x, copy);
 		*p = '/';
 	}
 	if (made)
-		made = !mkdir(copy, 0777) || errno == EEXIST;
+		made = make_target_dir(x, copy);
 	if (made)
 		fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	err = errno;
 	free(copy);
 	if (fd < 0)
-		diag_error(d, &loc, "cannot %s the directory: %s",
+		diag_error(x->d, &loc, "cannot %s the directory: %s",
 			   made ? "open" : "make", strerror(err));
 	return fd;
+}
+
+/* A pass that checks, then one that writes: into a directory with entries. */
+static int two_passes(struct extractor *x, const char *path,
+		      const struct img_visitor *v)
+{
+	x->spool = img_spool_new();
+	if (!x->spool) {
+		diag_oom(x->d, NULL);
+		return -1;
+	}
+	if (img_scan_spooled(path, v, x->spool, x->d) || diag_failed(x->d) ||
+	    sel_report(x->o, path, x->d))
+		return -1;
+	x->root = open_target(x, x->target);
+	return x->root < 0 ? -1 : write_pass(x, path, v);
 }
 
 int extract_image_opts(const char *path, const char *dir,
 		       struct read_opts *o, FILE *out, struct diag *d)
 {
-	struct extractor x = { .d = d, .image = path, .root = -1, .o = o };
+	struct extractor x = { .d = d, .image = path, .root = -1, .o = o,
+			       .target = dir };
 	struct img_visitor v = {
 		.member_begin = on_member_begin,
 		.entry = on_entry,
@@ -967,17 +1188,21 @@ int extract_image_opts(const char *path, const char *dir,
 	};
 	int rc = -1;
 
-	x.l = lister_new(out);
-	x.spool = img_spool_new();
-	if (!x.l || !x.spool)
+	if (check_target(dir, o->force, &x.one_pass, d))
+		return -1;
+	x.out = x.one_pass ? open_memstream(&x.held, &x.nheld) : out;
+	x.l = x.out ? lister_new(x.out) : NULL;
+	if (!x.l) {
 		diag_oom(d, NULL);
-	else if (!check_target(dir, o->force, d) &&
-		 !img_scan_spooled(path, &v, x.spool, d) && !diag_failed(d) &&
-		 !sel_report(o, path, d)) {
-		x.root = open_target(dir, d);
+	} else if (!x.one_pass) {
+		rc = two_passes(&x, path, &v);
+	} else {
+		x.root = open_target(&x, dir);
 		if (x.root >= 0)
-			rc = write_pass(&x, path, &v);
+			rc = one_pass(&x, path, &v);
 	}
+	if (!rc && x.one_pass && fwrite(x.held, 1, x.nheld, out) != x.nheld)
+		rc = -1;	/* the caller reports the failed stream */
 	release(&x);
 	return rc || diag_failed(d) ? -1 : 0;
 }

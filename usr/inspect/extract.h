@@ -28,9 +28,10 @@
 #include "select.h"
 
 /*
- * 0, or -1 (every refused entry reported through @d).  The directory is
- * made, with its parents, when it is missing, after the image was read
- * once without error; one that has entries is refused unless @o->force.
+ * 0, or -1 (every refused entry reported through @d; nothing of the
+ * image left in the directory).  The directory is made, with its
+ * parents, when it is missing, and removed again if the image is bad;
+ * one that has entries is refused unless @o->force.
  * @o->split puts the members in early/, early2/, ..., main/ as
  * unmkinitramfs does; --member and patterns select what is extracted.
  */

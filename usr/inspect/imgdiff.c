@@ -20,6 +20,7 @@
 #include "image/imgread.h"
 #include "imgdiff.h"
 #include "listing.h"
+#include "select.h"
 
 struct summary {
 	char *name;		/* as the listing prints it: "/..." escaped */
@@ -377,8 +378,10 @@ static void only_in(FILE *out, size_t i, const char *which,
 		print_one(out, i, sign, &m->v[j]);
 }
 
+/* Only the members @o selects, by their number in either image. */
 static int compare_images(FILE *out, const char *pa, const struct dimage *a,
-			  const char *pb, const struct dimage *b)
+			  const char *pb, const struct dimage *b,
+			  struct read_opts *o)
 {
 	size_t i, n = a->n > b->n ? a->n : b->n;
 	int differ = 0, rc;
@@ -387,6 +390,8 @@ static int compare_images(FILE *out, const char *pa, const struct dimage *a,
 		const struct dmember *x = i < a->n ? &a->m[i] : NULL;
 		const struct dmember *y = i < b->n ? &b->m[i] : NULL;
 
+		if (!sel_member(o, (unsigned int)(i + 1)))
+			continue;
 		if (!y || !x) {
 			only_in(out, i + 1, x ? pa : pb, x ? x : y, x ? '-' : '+');
 			differ = 1;
@@ -409,25 +414,40 @@ static int compare_images(FILE *out, const char *pa, const struct dimage *a,
 			return -1;
 		differ |= rc;
 	}
-	if (!differ)
+	/*
+	 * Whole images that differ only where no entry shows; selected
+	 * members are only compared by what they hold.
+	 */
+	if (!differ && !o->members)
 		fprintf(out, "the same entries; the images differ in compression or padding\n");
-	return 1;
+	return differ || !o->members;
 }
 
-int diff_images(const char *a, const char *b, FILE *out, struct diag *d)
+int diff_images_opts(const char *a, const char *b, struct read_opts *o,
+		     FILE *out, struct diag *d)
 {
 	struct dimage x = { 0 }, y = { 0 };
 	int rc = same_bytes(a, b);
 
-	if (rc == 1)
+	/* The same bytes: the same members, once one is known to be there. */
+	if (rc == 1 && !o->members)
 		return 0;
 	rc = -1;
 	if (!collect(a, &x, d) && !collect(b, &y, d)) {
-		rc = compare_images(out, a, &x, b, &y);
+		rc = compare_images(out, a, &x, b, &y, o);
 		if (rc < 0)
 			diag_oom(d, NULL);
+		else if (sel_report(o, a, d))
+			rc = -1;
 	}
 	release(&x);
 	release(&y);
 	return rc;
+}
+
+int diff_images(const char *a, const char *b, FILE *out, struct diag *d)
+{
+	struct read_opts o = { 0 };
+
+	return diff_images_opts(a, b, &o, out, d);
 }

@@ -16,8 +16,12 @@
 #include <stdio.h>
 
 #include "lib/diag.h"
+#include "select.h"
 
 /* 0: the same; 1: different (printed on @out); -1: trouble (reported). */
 int diff_images(const char *a, const char *b, FILE *out, struct diag *d);
+/* Only the members @o->members selects (--member), in both images. */
+int diff_images_opts(const char *a, const char *b, struct read_opts *o,
+		     FILE *out, struct diag *d);
 
 #endif

@@ -12,6 +12,7 @@
 #include "lib/pathmap.h"
 #include "image/cpio.h"
 #include "image/imgread.h"
+#include "select.h"
 #include "verify.h"
 
 /* What defined a path, for parents and overrides. */
@@ -42,9 +43,17 @@ struct verifier {
 	unsigned int members;
 	char *name;		/* normal form of the current entry's name */
 	const struct img_entry *e;
+	struct read_opts *o;
+	/*
+	 * --member: a member not selected is still read, for what it defines
+	 * (the parents, the names later members replace), but nothing in it
+	 * is reported or counted.
+	 */
+	bool quiet;
 };
 
-#define warn_entry(v, ...) img_entry_report((v)->s, (v)->e, false, __VA_ARGS__)
+#define warn_entry(v, ...) \
+	((v)->quiet ? 0 : img_entry_report((v)->s, (v)->e, false, __VA_ARGS__))
 
 static bool known_type(uint32_t type)
 {
@@ -293,11 +302,11 @@ static int verify_entry(void *ctx, struct img_scan *s,
 
 	v->s = s;
 	v->e = e;
-	v->entries++;
+	v->entries += !v->quiet;
 	v->name = path_normalize(e->name, &dotdot);
 	if (!v->name)
 		return -1;
-	if (e->fmt == CPIO_CRC && type == S_IFREG && check_sum(v))
+	if (e->fmt == CPIO_CRC && type == S_IFREG && !v->quiet && check_sum(v))
 		rc = -1;
 	else if (!e->name[0])
 		warn_entry(v, "an empty name: the kernel skips it");
@@ -334,7 +343,7 @@ static void check_link_count(void *ctx, void *val)
 	struct link_ctx *c = ctx;
 	struct link_group *g = val;
 
-	if (c->m && g->names != g->nlink) {
+	if (c->m && !c->v->quiet && g->names != g->nlink) {
 		struct srcloc loc = { .file = img_where(c->v->s),
 				      .at_offset = true,
 				      .offset = g->first_offset };
@@ -353,7 +362,8 @@ static int verify_member_begin(void *ctx, struct img_scan *s,
 	struct verifier *v = ctx;
 
 	v->s = s;
-	v->members = m->index;
+	v->quiet = !sel_member(v->o, m->index);
+	v->members += !v->quiet;
 	return 0;
 }
 
@@ -367,7 +377,7 @@ static int verify_member_end(void *ctx, struct img_scan *s,
 	inomap_clear(&v->links, check_link_count, &c);
 	if (m->comp)
 		v->compressed_before = true;
-	if (!m->trailer && (m->entries || !m->comp)) {
+	if (!m->trailer && (m->entries || !m->comp) && !v->quiet) {
 		struct srcloc loc = { .file = img_where(v->s), .at_offset = true,
 				      .offset = m->offset + m->size };
 
@@ -377,9 +387,10 @@ static int verify_member_end(void *ctx, struct img_scan *s,
 	return 0;
 }
 
-int verify_image(const char *path, FILE *out, struct diag *d)
+int verify_image_opts(const char *path, struct read_opts *o, FILE *out,
+		      struct diag *d)
 {
-	struct verifier v = { .d = d };
+	struct verifier v = { .d = d, .o = o };
 	struct img_visitor vis = {
 		.member_begin = verify_member_begin,
 		.entry = verify_entry,
@@ -389,13 +400,24 @@ int verify_image(const char *path, FILE *out, struct diag *d)
 	struct link_ctx c = { &v, NULL };
 	int rc = img_scan_path(path, &vis, 0, d);
 
+	if (!rc && !diag_failed(d) && sel_report(o, path, d))
+		rc = -1;
 	inomap_clear(&v.links, check_link_count, &c);
 	pathmap_release(&v.paths);
 	free(v.def);
-	fprintf(out, "%s: %u member%s, %llu entries: %s (%u error%s, %u warning%s)\n",
-		path, v.members, v.members == 1 ? "" : "s", v.entries,
+	fprintf(out, "%s: %u member%s%s%s, %llu entries: %s (%u error%s, %u warning%s)\n",
+		path, v.members, v.members == 1 ? "" : "s",
+		o->members ? " selected by --member " : "",
+		o->members ? o->members : "", v.entries,
 		diag_failed(d) ? "FAILED" : "ok", d->errors,
 		d->errors == 1 ? "" : "s", d->warnings,
 		d->warnings == 1 ? "" : "s");
 	return rc;
+}
+
+int verify_image(const char *path, FILE *out, struct diag *d)
+{
+	struct read_opts o = { 0 };
+
+	return verify_image_opts(path, &o, out, d);
 }

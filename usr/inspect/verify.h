@@ -17,8 +17,16 @@
 #include <stdio.h>
 
 #include "lib/diag.h"
+#include "select.h"
 
 /* Check @path, report through @d, summarise on @out; 0, or -1. */
 int verify_image(const char *path, FILE *out, struct diag *d);
+/*
+ * The same for the members @o->members selects (--member): the others
+ * are read for what they define, as the kernel would, but nothing in
+ * them is reported or counted.
+ */
+int verify_image_opts(const char *path, struct read_opts *o, FILE *out,
+		      struct diag *d);
 
 #endif

@@ -121,6 +121,12 @@ for m in gzip zstd xz bzip2 lz4 lzma; do
 	     <("$GEN" --list "$T/plain.cpio" | sed 1d | grep -v gen_init_cpio) \
 	     > /dev/null
 	ok $? "$m: --list is that of the uncompressed archive"
+	rm -rf "$T/x.$m" "$T/x.plain"
+	"$GEN" --extract "$T/x.$m" "$img" > /dev/null &&
+		"$GEN" --extract "$T/x.plain" "$T/plain.cpio" > /dev/null &&
+		diff -r "$T/x.$m" "$T/x.plain" > /dev/null
+	ok $? "$m: --extract gives the tree of the uncompressed archive"
+	rm -rf "$T/x.$m" "$T/x.plain"
 	[ "$m" = lzma ] && continue
 	check_busybox_boot "$img" "$m split" "$T/boot-$m.log"
 done

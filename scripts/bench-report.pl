@@ -656,7 +656,9 @@ sub tar_tables {
 		" into a file, as many bytes as the archive takes (our" .
 		" program runs the same decompressor, into a temporary" .
 		" file, then copies from it).  × bsdtar = median / that of" .
-		" `bsdtar --format newc -cf OUT \@TAR`.  Same: our output" .
+		" `bsdtar --format newc -cf OUT \@TAR` (in the C.UTF-8" .
+		" locale: in C it refuses the UTF-8 names of pax" .
+		" headers).  Same: our output" .
 		" holds the tar's entries with their types, modes, owners," .
 		" devices and link targets as bsdtar reads both (one" .
 		" untimed run).  tar -x + gen_init_cpio DIR extracts the" .
@@ -891,18 +893,23 @@ sub summary_rows {
 				push @tars, $_->{tar} unless $by{$_->{tar}};
 				push @{$by{$_->{tar}}}, $_;
 			}
-			my (@ours, @peers);
+			# Ours per tar; each other command's ratios in
+			# the same order of tars, "/" between them.
+			my (@ours, @cmds, %x);
 			for my $x (@tars) {
 				for (@{$by{$x}}) {
-					next if $_->{command} =~ /\(floor\)$/;
-					my $v = "$x $_->{'× floor'}";
-					if ($_->{command} eq "gen_init_cpio TAR") {
-						push @ours, $v;
-					} else {
-						push @peers, "$_->{command}: $v";
+					my $c = $_->{command};
+					next if $c =~ /\(floor\)$/;
+					if ($c eq "gen_init_cpio TAR") {
+						push @ours, "$x $_->{'× floor'}";
+						next;
 					}
+					push @cmds, $c unless $x{$c};
+					$x{$c}{$x} = $_->{'× floor'};
 				}
 			}
+			my @peers = map { my $c = $_; "$c " . join(" / ",
+				map { $x{$c}{$_} // "-" } @tars) } @cmds;
 			push @out, [ "converting a tar (distro, /usr/share;" .
 				" plain, zstd): median time, × the copy floor" .
 				" (zstd -dcq alone for .zst)", joined(@ours),

@@ -17,7 +17,7 @@
 # each; outputs in $BENCH_DIR/out, deleted with the extracted tree D and
 # `sync` before every run):
 #   gen_init_cpio TAR       usr/gen_init_cpio -t 0 --no-fsync -o OUT X
-#   bsdtar @TAR             LC_ALL=C.UTF-8 bsdtar --format newc -cf OUT @X
+#   bsdtar @TAR             env LC_ALL=C.UTF-8 bsdtar --format newc -cf OUT @X
 #                           (in the C locale it refuses the UTF-8 names
 #                           of pax headers)
 #   tar -x + gen_init_cpio DIR
@@ -84,7 +84,7 @@ tar_commands()
 	    "tar_same $(q "$x") $(q "$o/ours-tar.cpio")"
 	if [ -n "$has_bsdtar" ]; then
 		c="bsdtar --format newc -cf $(q "$o/bsdtar.cpio") @$(q "$x")"
-		c="LC_ALL=C.UTF-8 $c"
+		c="env LC_ALL=C.UTF-8 $c"
 		add "bsdtar @TAR" "$c" "peak_rss $c" "$o/bsdtar.cpio"
 	fi
 	c="$(q "$GEN") -t 0 --no-fsync -o $(q "$o/ours-dir.cpio") $(q "$d")"

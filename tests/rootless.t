@@ -83,9 +83,10 @@ else
 		grep -q '^nod /dev/console 0600 0 0 c 5 1$' "$T/got"
 	ok $? "oci: the layer's owners and the list's node are in the image"
 	if [ "${GIC_REAL_SKOPEO:-}" != 1 ]; then
+		# --list: the list's node has the time of each build.
 		(cd "$T/oci" && "$GEN" -o direct.cpio "oci:$T/registry:latest" extra.list)
-		cmp -s "$T/oci/direct.cpio" "$T/oci/initrd.cpio"
-		ok $? "oci: skopeo's copy gives the image the registry's layout gives"
+		is "$("$GEN" --list "$T/oci/initrd.cpio")" "$("$GEN" --list "$T/oci/direct.cpio")" \
+			"oci: skopeo's copy gives the image the registry's layout gives"
 	fi
 fi
 

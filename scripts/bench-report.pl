@@ -759,6 +759,83 @@ sub reflink_tables {
 	};
 }
 
+# The floor of a tar's group: copyfloor for a plain tar, the
+# decompressor alone for a compressed one.
+sub tar_floor {
+	my ($cmds, $g) = @_;
+	my ($c) = grep { $_->{group} eq $g && $_->{label} =~ /\(floor\)$/ }
+		  @$cmds;
+	return $c;
+}
+
+sub tar_tables {
+	my ($f) = @_;
+	my $s = $f->{set};
+	my $cmds = $f->{cmds};
+	my (@rows, @footer, @loads, $rounds);
+	for my $g (@{$f->{groups}}) {
+		my $gr = $f->{group}{$g};
+		next unless $gr->{rounds};
+		$rounds //= $gr->{rounds};
+		my $fl = tar_floor($cmds, $g);
+		my $fm = $fl ? $fl->{median} : undef;
+		my $bm = median_of($cmds, "bsdtar \@TAR", $g);
+		my $om = median_of($cmds, "gen_init_cpio TAR", $g);
+		for my $c (grep { $_->{group} eq $g } @$cmds) {
+			push @rows, [ $gr->{tar}, $c->{label},
+				sprintf("%.4f", $c->{median}),
+				sprintf("%.4f", $c->{stddev}),
+				ratio($c->{median}, $fm), ratio($c->{median}, $bm),
+				$c->{rss}, mib($c->{bytes}), $c->{same} ];
+		}
+		push @loads, "$gr->{tar}: $gr->{load}";
+		my $l = sprintf("%s: %s MiB, %s entries", $gr->{tar},
+			mib($gr->{tar_bytes}), $gr->{entries});
+		if (defined $om && defined $fm) {
+			my $x = ratio($om, $fm);
+			$l .= sprintf("; gen_init_cpio TAR takes %sx %s (goal:" .
+				" tar source <= 1.25x the copy floor: %s)", $x,
+				$fl->{label} =~ s/ \(floor\)$//r,
+				verdict($x, 1.25));
+			$l .= sprintf(", bsdtar \@TAR %sx ours", ratio($bm, $om))
+				if defined $bm;
+		}
+		push @footer, $l;
+	}
+	return () unless @rows;
+	push @footer, "× floor = median / the floor's of the same tar:" .
+		" for a plain tar copyfloor, copying the tree's regular" .
+		" files (each inode once, in name order) into one output;" .
+		" for a .tar.zst `zstd -dcq` alone decompressing the tar" .
+		" into a file, as many bytes as the archive takes (our" .
+		" program runs the same decompressor, into a temporary" .
+		" file, then copies from it).  × bsdtar = median / that of" .
+		" `bsdtar --format newc -cf OUT \@TAR` (in the C.UTF-8" .
+		" locale: in C it refuses the UTF-8 names of pax" .
+		" headers).  Same: our output" .
+		" holds the tar's entries with their types, modes, owners," .
+		" devices and link targets as bsdtar reads both (one" .
+		" untimed run).  tar -x + gen_init_cpio DIR extracts the" .
+		" tar (as root: owners kept) into a directory removed" .
+		" before every run.";
+	push @footer, "The tars: `tar $s->{options} -cf T.tar -C DIR .`" .
+		" (GNU tar; DIR: distro's tree, $s->{dir_distro}, and" .
+		" $s->{dir_share}), and `zstd -q -T0 T.tar`, untimed," .
+		" remade by every run.  1-minute load average when each" .
+		" tar's runs began: " . join("; ", @loads) . ".";
+	return {
+		title => "tar: tar archives as sources (the distro tree and" .
+			" /usr/share, made by GNU tar, plain and zstd)",
+		term => [ "tar", "command", "median s", "+- s", "x floor",
+			  "x bsdtar", "peak RSS KiB", "output MiB", "same" ],
+		md => [ "tar", "command", "median (s)", "± (s)", "× floor",
+			"× bsdtar", "peak RSS (KiB)", "output (MiB)", "same" ],
+		rows => \@rows, footer => \@footer,
+		runs => runs_text($rounds) . " per tar",
+		cmds => cmd_lines($cmds, sub { "$f->{group}{$_[0]{group}}{tar}, " }),
+	};
+}
+
 # The header of a run's tables, from the run's facts.
 sub run_header {
 	my ($r) = @_;
@@ -795,6 +872,7 @@ sub corpus {
 		$kind eq "extract" ? extract_tables($f) :
 		$kind eq "rss" ? rss_tables($f) :
 		$kind eq "reflink" ? reflink_tables($f) :
+		$kind eq "tar" ? tar_tables($f) :
 		die "bench-report: $facts: no kind\n";
 	return unless @t;
 	print terminal($_) for @t;
@@ -994,6 +1072,33 @@ sub summary_rows {
 				" $_->{$big} KiB" } @ours), joined(map {
 				"$_->{program} $_->{'bytes per entry'} B," .
 				" $_->{$big} KiB" } @peers) ];
+		} elsif ($ti =~ /^tar: /) {
+			my (@tars, %by);
+			for (@r) {
+				push @tars, $_->{tar} unless $by{$_->{tar}};
+				push @{$by{$_->{tar}}}, $_;
+			}
+			# Ours per tar; each other command's ratios in
+			# the same order of tars, "/" between them.
+			my (@ours, @cmds, %x);
+			for my $x (@tars) {
+				for (@{$by{$x}}) {
+					my $c = $_->{command};
+					next if $c =~ /\(floor\)$/;
+					if ($c eq "gen_init_cpio TAR") {
+						push @ours, "$x $_->{'× floor'}";
+						next;
+					}
+					push @cmds, $c unless $x{$c};
+					$x{$c}{$x} = $_->{'× floor'};
+				}
+			}
+			my @peers = map { my $c = $_; "$c " . join(" / ",
+				map { $x{$c}{$_} // "-" } @tars) } @cmds;
+			push @out, [ "converting a tar (distro, /usr/share;" .
+				" plain, zstd): median time, × the copy floor" .
+				" (zstd -dcq alone for .zst)", joined(@ours),
+				joined(@peers) ];
 		} elsif ($ti =~ /^reflink: /) {
 			my %bs;
 			my @order;

@@ -6,8 +6,9 @@
 # from mtree specs, the second with a whiteout and an opaque directory;
 # an index with an amd64 and an arm64 manifest), another written by umoci
 # (two layers from two unpack/repack rounds, the second deleting files),
-# the same as oci-archive:; what the layers leave is checked name by
-# name; every error (digest mismatch, missing blob, unknown media type,
+# the same as oci-archive:; umoci's copied by skopeo to oci:,
+# oci-archive: and docker-archive: (docker save's format); what the
+# layers leave is checked name by name; every error (digest mismatch, missing blob, unknown media type,
 # no such platform or tag, not a layout) with its message and nothing
 # written; the hand-made image booted under QEMU.
 
@@ -127,6 +128,45 @@ ok $? "umoci: second layer"
 ok $? "umoci's layout converted"
 is "$("$GEN" --list "$T/u.cpio" | grep -v '^#' | awk '{print $1, $2}' | sort | tr '\n' ' ')" \
 	"dir /d dir /etc file /d/new file /etc/a " "umoci's whiteouts applied: etc/b and d/old gone"
+
+# skopeo, the real producer of the three transports, from umoci's layout
+# (no registry: oci: to oci:, oci-archive: and docker-archive:, which
+# stores the layers uncompressed, as docker save does).  Each must give
+# the image umoci's layout gives.  --insecure-policy: no policy.json to
+# depend on, nothing is pulled.
+sk() { skopeo --insecure-policy copy -q "$@" 2>> "$T/skopeo.err"; }
+same_as_umoci() {
+	rm -f "$T/sk.cpio"
+	"$GEN" -t 0 -o "$T/sk.cpio" "$1" 2> "$T/err" && cmp -s "$T/sk.cpio" "$T/u.cpio"
+	ok $? "$1 from skopeo: the same image as oci:\$U:t" || diag "$(cat "$T/err")"
+}
+bad_ref() {
+	rm -f "$T/bad.cpio"
+	"$GEN" -o "$T/bad.cpio" "docker-archive:$T/sk-docker.tar:$1" 2> "$T/err"
+	is "$?:$(cat "$T/err"):$([ -e "$T/bad.cpio" ] && echo written)" \
+		"1:docker-archive:$T/sk-docker.tar:$1: error: no image tagged $1 in manifest.json:" \
+		"docker-archive: the reference $1 is no image of skopeo's archive"
+}
+if ! command -v skopeo > /dev/null; then
+	[ "${CI:-}" = true ] && ok 1 "under CI a skip is a failure: no skopeo"
+	ok 0 "# SKIP skopeo not installed"
+elif sk "oci:$U:t" "oci:$T/sk:t2" &&
+	sk "oci:$U:t" "oci-archive:$T/sk-oci.tar:t3" &&
+	sk "oci:$U:t" "docker-archive:$T/sk-docker.tar:busybox:t4"; then
+	ok 0 "skopeo copies umoci's image to oci:, oci-archive: and docker-archive:"
+	same_as_umoci "oci:$T/sk:t2"
+	same_as_umoci "oci-archive:$T/sk-oci.tar:t3"
+	# skopeo's syntax: the file, then a reference, itself name:tag.
+	same_as_umoci "docker-archive:$T/sk-docker.tar"
+	same_as_umoci "docker-archive:$T/sk-docker.tar:busybox:t4"
+	same_as_umoci "docker-archive:$T/sk-docker.tar:docker.io/library/busybox:t4"
+	same_as_umoci "docker-archive:$T/sk-docker.tar:t4"
+	bad_ref usybox:t4
+	bad_ref busybox:t5
+else
+	ok 1 "skopeo copies umoci's image to oci:, oci-archive: and docker-archive:"
+	diag "$(cat "$T/skopeo.err")"
+fi
 
 # Errors: message, exit status 1, nothing written.
 bad() {

@@ -37,7 +37,9 @@ compare() {
 }
 
 # A tree an ordinary user can make: files, a hard link, a symlink, a FIFO,
-# a name longer than ustar's 100 bytes, a file owned by another user.
+# a name and a link target longer than ustar's 100 bytes (GNU's
+# ././@LongLink 'L' and 'K' headers, pax path and linkpath records), a
+# file owned by another user.
 tree=$T/tree
 mkdir -p "$tree/etc" "$tree/a/b" "$tree/bin"
 echo hello > "$tree/etc/x"
@@ -47,12 +49,13 @@ mkfifo "$tree/fifo"
 head -c 70000 /dev/urandom > "$tree/a/b/data"
 long=$(printf 'n%.0s' $(seq 1 150))
 echo long > "$tree/a/b/$long"
+ln -s "$long" "$tree/a/b/longlink"
 : > "$tree/empty"
 chmod 4755 "$tree/a/b/data"
 
 for fmt in ustar pax gnu; do
 	opts=(--format=$fmt --owner=0 --group=0 --numeric-owner --mtime=@1700000000)
-	[ $fmt = ustar ] && opts+=(--exclude="./a/b/$long")
+	[ $fmt = ustar ] && opts+=(--exclude="./a/b/$long" --exclude=./a/b/longlink)
 	tar "${opts[@]}" -C "$tree" -cf "$T/$fmt.tar" . 2> "$T/tar.err"
 	ok $? "GNU tar --format=$fmt"
 	"$GEN" -t 1 -o "$T/$fmt.cpio" "$T/$fmt.tar" 2> "$T/gen.err"
@@ -62,6 +65,18 @@ for fmt in ustar pax gnu; do
 done
 "$GEN" --list "$T/gnu.cpio" | grep -q '^file /\./etc/x etc/x 0644 0 0 /\./etc/y$'
 ok $? "the hard link is one link group (one --list line, both names)"
+for fmt in pax gnu; do
+	"$GEN" --list "$T/$fmt.cpio" | grep -q "^slink /\./a/b/longlink $long 0777 0 0\$"
+	ok $? "$fmt: the link target of 150 bytes"
+done
+
+# A pax global header: its records hold for every member after it.
+tar --format=pax --pax-option=uid=5,gid=7 --owner=0 --group=0 --numeric-owner \
+	--mtime=@1700000000 -C "$tree" -cf "$T/glob.tar" ./etc
+"$GEN" -t 1 -o "$T/glob.cpio" "$T/glob.tar"
+"$GEN" --list "$T/glob.cpio" | grep -v '^#' > "$T/glob.list"
+is "$(grep -c ' 0[0-7]* 5 7\( \|$\)' "$T/glob.list") of $(wc -l < "$T/glob.list")" "2 of 2" \
+	"pax global header uid=5 gid=7: every member's owner, over the ustar fields' 0:0"
 
 # --owner/--group with names and ids: the ids go into the archive.
 tar --format=pax --owner=daemon:1 --group=adm:4 --mtime=@1700000000 \

@@ -575,6 +575,23 @@ static int oci_layers(struct store *s, const struct json *manifest,
 	return 0;
 }
 
+/*
+ * Does the RepoTags entry @repo (docker's full form, "docker.io/library/
+ * busybox:latest") answer to @want: all of it, its tag alone ("latest"),
+ * or a shorter reference that ends it after a '/' ("busybox:latest", as
+ * skopeo and docker are given it)?
+ */
+static bool repo_tag_is(const char *repo, const char *want)
+{
+	const char *tag = strrchr(repo, ':');
+	size_t rl = strlen(repo), wl = strlen(want);
+
+	if (!strcmp(repo, want) || (tag && !strcmp(tag + 1, want)))
+		return true;
+	return wl < rl && repo[rl - wl - 1] == '/' &&
+	       !strcmp(repo + rl - wl, want);
+}
+
 /* docker save without an OCI layout: manifest.json, layers checked by diff_ids. */
 static int docker_layers(struct store *s, struct entry_list *acc)
 {
@@ -589,9 +606,8 @@ static int docker_layers(struct store *s, struct entry_list *acc)
 		if (!s->tag)
 			img = &list->v[i];
 		for (j = 0; tags && tags->type == JSON_ARRAY && j < tags->len; j++)
-			if (tags->v[j].str && (!strcmp(tags->v[j].str, s->tag ?: "") ||
-					       (strrchr(tags->v[j].str, ':') &&
-						!strcmp(strrchr(tags->v[j].str, ':') + 1, s->tag ?: ""))))
+			if (tags->v[j].str && s->tag &&
+			    repo_tag_is(tags->v[j].str, s->tag))
 				img = &list->v[i];
 	}
 	if (!img) {
@@ -631,7 +647,12 @@ out:
 	return rc;
 }
 
-/* Split "<path>[:<tag>]": the tag only when <path> itself does not exist. */
+/*
+ * Split "<path>[:<tag>]": the tag only when <path> itself does not exist.
+ * The path is the shortest that does, so that a tag may hold a colon
+ * (skopeo's docker-archive:<file>:<name>:<tag>); when none does, the
+ * last colon splits, and the error names that path.
+ */
 static int parse_arg(struct store *s, const char *arg)
 {
 	enum transport t;
@@ -645,8 +666,17 @@ static int parse_arg(struct store *s, const char *arg)
 	s->path = strdup(arg + strlen(prefixes[t]));
 	if (!s->path)
 		return -1;
-	colon = strrchr(s->path, ':');
-	if (colon && stat(s->path, &st)) {
+	if (!stat(s->path, &st))
+		return 0;
+	for (colon = strchr(s->path, ':'); colon; colon = strchr(colon + 1, ':')) {
+		*colon = '\0';
+		if (!stat(s->path, &st))
+			break;
+		*colon = ':';
+	}
+	if (!colon)
+		colon = strrchr(s->path, ':');
+	if (colon) {
 		*colon = '\0';
 		s->tag = colon + 1;
 	}

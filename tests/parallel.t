@@ -67,6 +67,12 @@ cuts() {
 		}' "$1" "$2"
 }
 
+# tree_of DIR: every entry's name, type, mode, owner, size and target.
+# (diff -r alone now and then calls two equal device nodes different.)
+tree_of() {
+	(cd "$1" && find . -printf '%p %y %m %U %G %s %l\n' | sort)
+}
+
 # expected METHOD ARCHIVE: the pieces, each compressed, one after another.
 expected() {
 	local from=0 to
@@ -124,7 +130,8 @@ for m in gzip zstd xz bzip2 lz4 lzma; do
 	rm -rf "$T/x.$m" "$T/x.plain"
 	"$GEN" --extract "$T/x.$m" "$img" > /dev/null &&
 		"$GEN" --extract "$T/x.plain" "$T/plain.cpio" > /dev/null &&
-		diff -r "$T/x.$m" "$T/x.plain" > /dev/null
+		diff <(tree_of "$T/x.$m") <(tree_of "$T/x.plain") > /dev/null &&
+		diff -r -x dev "$T/x.$m" "$T/x.plain" > /dev/null
 	ok $? "$m: --extract gives the tree of the uncompressed archive"
 	rm -rf "$T/x.$m" "$T/x.plain"
 	[ "$m" = lzma ] && continue

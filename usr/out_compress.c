@@ -15,8 +15,9 @@
  * piece size (a big file, with no boundary inside it) is fed as it
  * comes, the writer waiting for its compressor.  The output of the
  * oldest piece goes straight on; a later piece's is held in memory until
- * the pieces before it have ended.  With at most jobs pieces alive, each
- * holding at most a piece of input and its output, memory stays bounded.
+ * the pieces before it have ended.  With at most jobs compressors
+ * running, each holding at most a piece of input, and twice that many
+ * pieces alive, each holding its output, memory stays bounded.
  */
 /* F_SETPIPE_SZ, sched_getaffinity(), CPU_COUNT: Linux and GNU. */
 #define _GNU_SOURCE
@@ -58,10 +59,11 @@ struct out_compress {
 	uint64_t piece_size;	/* UINT64_MAX: one piece */
 	size_t in_cap;		/* input held for a piece at most */
 	uint64_t start;		/* where the newest piece starts */
-	unsigned int jobs;	/* pieces alive at most */
+	unsigned int jobs;	/* compressors running at most */
+	unsigned int slots;	/* pieces alive at most: 2 * jobs */
 	unsigned int first;	/* the oldest piece, in ring[] */
 	unsigned int alive;	/* pieces in ring[], oldest first */
-	struct piece ring[OUT_COMPRESS_MAX_JOBS];
+	struct piece ring[2 * OUT_COMPRESS_MAX_JOBS];
 	uint64_t *cuts;		/* entry boundaries not yet passed */
 	size_t ncuts, cuts_cap, cut0;
 	unsigned char drain[DRAIN_SIZE];
@@ -74,7 +76,7 @@ static struct out_compress *to_compress(struct out *o)
 
 static struct piece *piece_at(struct out_compress *zc, unsigned int k)
 {
-	return &zc->ring[(zc->first + k) % zc->jobs];
+	return &zc->ring[(zc->first + k) % zc->slots];
 }
 
 static struct piece *newest(struct out_compress *zc)
@@ -209,7 +211,7 @@ static int pop_oldest(struct out_compress *zc)
 	int rc = 0;
 
 	piece_free(piece_at(zc, 0));
-	zc->first = (zc->first + 1) % zc->jobs;
+	zc->first = (zc->first + 1) % zc->slots;
 	zc->alive--;
 	while (zc->alive && !rc) {
 		p = piece_at(zc, 0);
@@ -219,7 +221,7 @@ static int pop_oldest(struct out_compress *zc)
 		if (p->running)
 			break;
 		piece_free(p);
-		zc->first = (zc->first + 1) % zc->jobs;
+		zc->first = (zc->first + 1) % zc->slots;
 		zc->alive--;
 	}
 	return rc;
@@ -282,18 +284,32 @@ static int pump(struct out_compress *zc, bool block)
 	return rc;
 }
 
-/* Start the next piece, once fewer than jobs pieces are alive. */
+static unsigned int running(struct out_compress *zc)
+{
+	unsigned int k, n = 0;
+
+	for (k = 0; k < zc->alive; k++)
+		n += piece_at(zc, k)->running;
+	return n;
+}
+
+/*
+ * Start the next piece once fewer than jobs compressors run.  A piece
+ * that ended before an older one waits with its output, not holding a
+ * CPU: up to twice jobs pieces are alive, so that one slow piece does
+ * not keep the others' CPUs idle.
+ */
 static int open_piece(struct out_compress *zc)
 {
 	struct piece *p;
 	int rc;
 
-	while (zc->alive == zc->jobs) {
+	while (zc->alive == zc->slots || running(zc) == zc->jobs) {
 		rc = pump(zc, true);
 		if (rc)
 			return rc;
 	}
-	p = &zc->ring[(zc->first + zc->alive) % zc->jobs];
+	p = &zc->ring[(zc->first + zc->alive) % zc->slots];
 	memset(p, 0, sizeof(*p));
 	/* Only the pages used are memory: a small archive takes a few. */
 	p->in = malloc(zc->in_cap);
@@ -345,12 +361,25 @@ static int cut_here(struct out_compress *zc, uint64_t at)
 	return rc ? rc : open_piece(zc);
 }
 
-/* Queue @n bytes for the newest piece, waiting while it holds enough. */
+/*
+ * Queue @n bytes for the newest piece, waiting while it holds enough.
+ * What its pipe takes at once is not copied: a fast compressor keeps up.
+ */
 static int queue_input(struct out_compress *zc, const char *c, size_t n)
 {
 	struct piece *p = newest(zc);
 	int rc;
 
+	if (!pending(p)) {
+		ssize_t w = write(p->z.in, c, n);
+
+		if (w < 0 && errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (w > 0) {
+			c += w;
+			n -= (size_t)w;
+		}
+	}
 	while (n) {
 		size_t room = zc->in_cap > pending(p) ?
 			zc->in_cap - pending(p) : 0;
@@ -497,6 +526,7 @@ int out_compress_start(struct out **out, const struct compression *c,
 	zc->c = c;
 	zc->st = st;
 	zc->jobs = out_compress_jobs(jobs);
+	zc->slots = 2 * zc->jobs;
 	zc->piece_size = c->method->piece_size ? c->method->piece_size :
 						 UINT64_MAX;
 	zc->in_cap = c->method->piece_size ? c->method->piece_size : PIPE_SIZE;

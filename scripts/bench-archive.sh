@@ -68,7 +68,8 @@ prepare_corpus()
 {
 	corpus_src="in place"
 	case $1 in
-	distro | compress | levels)	prepare_distro || return 1 ;;
+	distro | compress | levels | releases)
+		prepare_distro || return 1 ;;
 	share)	corpus_dir=/usr/share ;;
 	lib)	corpus_dir=/usr/lib/x86_64-linux-gnu ;;
 	esac

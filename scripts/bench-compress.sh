@@ -160,9 +160,9 @@ add_compress_level()
 			"cmp -s $(q "$o/out") $(q "$b.all")" "key=$key" "role=one"
 		[ -n "$peer" ] && compress_once "${peer%% *} $key" "$peer" \
 			"$o/out" "$check" "key=$key" "role=peer"
-		[ -n "$distro" ] && compress_once "initramfs-tools $m" \
+		[ -n "$distro" ] && compress_once "initramfs-tools, $key" \
 			"$distro" "$o/out" "$check" "key=$key" "role=distro"
-		return
+		return 0
 	fi
 	add "$key alone" "$alone" "peak_rss sh -c $(q "$alone")" "$o/out" "$check"
 	add "ours $key" "$ours" "peak_rss $ours" "$o/out" \
@@ -171,12 +171,13 @@ add_compress_level()
 		"cmp -s $(q "$o/out") $(q "$b.all")"
 	[ -n "$peer" ] && add "${peer%% *} $key" "$peer" \
 		"peak_rss sh -c $(q "$peer")" "$o/out" "$check"
-	[ -n "$distro" ] && add "initramfs-tools $m" "$distro" \
+	[ -n "$distro" ] && add "initramfs-tools, $key" "$distro" \
 		"peak_rss sh -c $(q "$distro")" "$o/out" "$check"
 	[ "$key" = zstd:3 ] && add "zstd -q -1 -T0" \
 		"zstd -q -1 -T0 < $(q "$b.cpio") > $(q "$o/out")" \
 		"peak_rss sh -c $(q "zstd -q -1 -T0 < $(q "$b.cpio") > $(q "$o/out")")" \
 		"$o/out" "$check"
+	return 0
 }
 
 # Returns 1 when the archive cannot be made.
@@ -201,6 +202,7 @@ add_compress_commands()
 			add_compress_level "$m" "$l" "$b" "$src"
 		done
 	done
+	return 0
 }
 
 bench_compress()

@@ -330,7 +330,6 @@ sub compress_tables {
 		return $c->{key} if $c->{key};
 		return $1 if $c->{label} =~ /(\S+:\d+)/;
 		return "zstd:3" if $c->{label} =~ /^zstd -q -1/;
-		my ($m) = $c->{label} =~ /^initramfs-tools (\S+)$/;
 		return undef;
 	};
 	my @rows = map {
@@ -354,11 +353,10 @@ sub compress_tables {
 	my ($fast) = grep { $_->{label} eq "zstd -q -1 -T0" } @$cmds;
 	$g->("-o x.zst (zstd:3) takes", $ours{"zstd:3"}{median},
 	     $fast && $fast->{median}, 2.0);
-	for my $c (grep { $_->{label} =~ /^initramfs-tools / } @$cmds) {
-		my ($m) = $c->{label} =~ /^initramfs-tools (\S+)$/;
-		my ($o) = grep { $_->{label} =~ /^ours \Q$m\E:\d+$/ } @$cmds;
-		$g->("our default for $m takes, against initramfs-tools'",
-		     $o && $o->{median}, $c->{median}, 2.0);
+	for my $c (grep { $_->{label} =~ /^initramfs-tools, / } @$cmds) {
+		my ($k) = $c->{label} =~ /^initramfs-tools, (\S+)$/;
+		$g->("our default $k takes, against initramfs-tools' command,",
+		     $ours{$k} && $ours{$k}{median}, $c->{median}, 2.0);
 	}
 	my @same = grep { $_->{label} =~ /, 1 CPU$/ && $_->{same} ne "yes" } @$cmds;
 	push @goals, @same ? "NOT the same bytes on one CPU: " .
@@ -384,6 +382,30 @@ sub compress_tables {
 			" /usr/bin/time.", join("; ", @goals) ],
 		runs => $grp ? runs_text($f->{group}{$grp}{rounds}) : "once each",
 		cmds => cmd_lines($cmds, sub { "" }),
+	};
+}
+
+# releases: per method and level, the bytes here and in Debian 13.
+sub releases_tables {
+	my ($f) = @_;
+	my $s = $f->{set};
+	my @rows = map { [ "-z $_->{key}", mib($_->{bytes}), mib($_->{bytes13}),
+			   $_->{here}, $_->{there}, $_->{same} ] } @{$f->{cmds}};
+	my @diff = map { $_->{key} } grep { $_->{same} ne "yes" } @{$f->{cmds}};
+	my $head = [ "method", "here (MiB)", "Debian 13 (MiB)", "sha256 here",
+		     "sha256 Debian 13", "same bytes" ];
+	return {
+		title => sprintf("releases: %s (%s), a %s MiB archive, here and" .
+			" in Debian 13 (%s)", $s->{dir}, $s->{src},
+			mib($s->{archive_bytes}), $s->{trixie} // "?"),
+		term => $head, md => $head, rows => \@rows,
+		footer => [ "The same binary compresses the same archive with" .
+			" each release's programs (chroot); the cuts are the" .
+			" same on both sides, so a difference is the" .
+			" compressor's. " . (@diff ? "Not byte-stable: " .
+			join(", ", @diff) . "." : "Every method is byte-stable.") ],
+		runs => "once each, untimed",
+		cmds => [],
 	};
 }
 
@@ -414,7 +436,7 @@ sub levels_tables {
 			      sprintf("%.1f%%", 100 * $c->{bytes} / $s->{"bytes_$_"}))
 			   : ("-", "-", "-") } @names), $kernel_config{$m} ];
 	}
-	my @head = ("level", map { ("$_ s", "$_ MiB", "$_ kept") } @names,
+	my @head = ("level", (map { ("$_ s", "$_ MiB", "$_ kept") } @names),
 		    "kernel");
 	return {
 		title => "levels: " . join(" and ", map {
@@ -868,6 +890,7 @@ sub corpus {
 	my @t = $kind eq "archive" ? archive_tables($f, $run) :
 		$kind eq "compress" ? compress_tables($f) :
 		$kind eq "levels" ? levels_tables($f) :
+		$kind eq "releases" ? releases_tables($f) :
 		$kind eq "list" ? list_tables($f) :
 		$kind eq "extract" ? extract_tables($f) :
 		$kind eq "rss" ? rss_tables($f) :
@@ -1156,7 +1179,18 @@ sub readme {
 	my $r = slurp($readme);
 	my ($head, $rest) = split(/^\Q$begin\E\n/m, $r, 2);
 	my (undef, $tail) = split(/^\Q$end\E\n/m, $rest, 2);
-	spew($readme, "$head$begin\n\n$table\n$end\n$tail");
+	$r = "$head$begin\n\n$table\n$end\n$tail";
+	# The level table, whole, where the README has its place.
+	my ($lb, $le) = ("<!-- levels:begin -->", "<!-- levels:end -->");
+	if ($blocks{levels} && $r =~ /^\Q$lb\E$/m && $r =~ /^\Q$le\E$/m) {
+		my ($h, $rest2) = split(/^\Q$lb\E\n/m, $r, 2);
+		my (undef, $t) = split(/^\Q$le\E\n/m, $rest2, 2);
+		my ($date) = $blocks{levels}[0] =~ /^- Date: (\S+)/m;
+		$r = "$h$lb\n\n" . trim($blocks{levels}[1]) .
+			"\n\n(scripts/bench levels, " . ($date // "-") .
+			"; the machine and programs: scripts/bench-results.md)\n\n$le\n$t";
+	}
+	spew($readme, $r);
 }
 
 sub check_readme {

@@ -150,7 +150,11 @@ bench_tar()
 	runs=${BENCH_RUNS:-$runs}
 	tar_check || return 0
 	fact options "${tar_pax_options[*]}"
-	for tree in distro share; do
+	local trees="distro share"
+
+	# --quick: the distro tar alone (/usr/share's takes minutes a run).
+	[ -n "$quick" ] && trees=distro
+	for tree in $trees; do
 		prepare_corpus "$tree" || continue
 		fact "dir_$tree" "$corpus_dir"
 		tar_make "$tree" "$corpus_dir" || {

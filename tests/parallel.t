@@ -138,4 +138,13 @@ for m in gzip zstd xz bzip2 lz4 lzma; do
 	check_busybox_boot "$img" "$m split" "$T/boot-$m.log"
 done
 
+# -a: names padded so that file data starts at multiples of 256 KiB;
+# the cuts must still fall on entry boundaries.
+build -a 262144 -o "$T/aligned.cpio"
+ok $? "build with -a 262144 uncompressed"
+build -a 262144 -z gzip -o "$T/aligned.gz"
+ok $? "build with -a 262144 -z gzip"
+expected gzip "$T/aligned.cpio" | cmp -s - "$T/aligned.gz"
+ok $? "-a 262144 -z gzip: the pieces cut at entry boundaries, compressed one by one"
+
 done_testing

@@ -22,10 +22,11 @@
  * zeros; NULL for none), then up to @len bytes of @fd from *@off (advanced)
  * or, @off NULL, from its file position.  copy() returns how many bytes
  * of @fd it took, fewer than @len where the file ended or where the stage
- * takes no more (a compressor takes none, a clone leaves the partial last
- * block): the caller goes on with read().  The front is always taken
- * whole.  finish() ends a stage's own work (a compressor's process, a
- * file's commit), not the stages below; release() gives up and frees.
+ * takes no more (a compressor what its pipe takes at once, a clone leaves
+ * the partial last block): the caller goes on with read().  The front is
+ * always taken whole.  finish() ends a stage's own work (a compressor's
+ * process, a file's commit), not the stages below; release() gives up and
+ * frees.
  * Calls return 0 (or a count) or a negative errno value.
  *
  * pos counts the bytes of the stream a stage has taken in, kept by the

@@ -19,7 +19,7 @@
  * running, each holding at most a piece of input, and twice that many
  * pieces alive, each holding its output, memory stays bounded.
  */
-/* F_SETPIPE_SZ, sched_getaffinity(), CPU_COUNT: Linux and GNU. */
+/* F_SETPIPE_SZ, splice(), sched_getaffinity(), CPU_COUNT: Linux and GNU. */
 #define _GNU_SOURCE
 
 #include <errno.h>
@@ -59,6 +59,7 @@ struct out_compress {
 	uint64_t piece_size;	/* UINT64_MAX: one piece */
 	size_t in_cap;		/* input held for a piece at most */
 	uint64_t start;		/* where the newest piece starts */
+	uint64_t taken;		/* bytes of the stream taken in so far */
 	unsigned int jobs;	/* compressors running at most */
 	unsigned int slots;	/* pieces alive at most: 2 * jobs */
 	unsigned int first;	/* the oldest piece, in ring[] */
@@ -404,10 +405,13 @@ static int queue_input(struct out_compress *zc, const char *c, size_t n)
 	return pump(zc, false);
 }
 
+/*
+ * Its own count of what it took, not o->pos: zeros() and a copy's front
+ * come in through several write() calls before o->pos moves.
+ */
 static int compress_write(struct out *o, const void *p, size_t n)
 {
 	struct out_compress *zc = to_compress(o);
-	uint64_t pos = o->pos;
 	const char *c = p;
 	int rc;
 
@@ -415,15 +419,15 @@ static int compress_write(struct out *o, const void *p, size_t n)
 		uint64_t cut = next_cut(zc);
 		size_t take = n;
 
-		if (cut && cut - pos < take)
-			take = (size_t)(cut - pos);
+		if (cut && cut - zc->taken < take)
+			take = (size_t)(cut - zc->taken);
 		rc = take ? queue_input(zc, c, take) : 0;
 		if (rc)
 			return rc;
 		c += take;
 		n -= take;
-		pos += take;
-		if (cut && pos == cut) {
+		zc->taken += take;
+		if (cut && zc->taken == cut) {
 			rc = cut_here(zc, cut);
 			if (rc)
 				return rc;
@@ -437,14 +441,39 @@ static int compress_zeros(struct out *o, uint64_t n)
 	return out_zeros_by_write(o, n);
 }
 
-/* The stage above reads the data and writes it in. */
+/*
+ * File data goes from the file straight into the newest piece's pipe
+ * (splice(): the kernel moves the pages, no copy through us) while the
+ * pipe takes it at once and nothing is queued before it; the rest the
+ * stage above reads and writes in, into the piece's buffer, so that a
+ * slow compressor still lets the writer go on to the next piece.  No cut
+ * falls within a file's data: cuts are where entries start.
+ */
 static int64_t compress_copy(struct out *o, const struct out_front *front,
 			     int fd, off_t *off, uint64_t len)
 {
-	(void)fd;
-	(void)off;
-	(void)len;
-	return out_put_front(o, front);
+	struct out_compress *zc = to_compress(o);
+	struct piece *p = newest(zc);
+	uint64_t done = 0;
+	int rc = out_put_front(o, front);
+
+	if (rc)
+		return rc;
+	while (done < len && !pending(p)) {
+		loff_t at = off ? *off : 0;
+		size_t want = len - done > PIPE_SIZE ? PIPE_SIZE :
+			      (size_t)(len - done);
+		ssize_t n = splice(fd, off ? &at : NULL, p->z.in, NULL, want,
+				   SPLICE_F_NONBLOCK);
+
+		if (n <= 0)
+			break;	/* full, or a file splice() cannot read */
+		if (off)
+			*off = (off_t)at;
+		done += (uint64_t)n;
+		zc->taken += (uint64_t)n;
+	}
+	return (int64_t)done;
 }
 
 int out_compress_boundary(struct out *o, uint64_t pos)
@@ -452,7 +481,7 @@ int out_compress_boundary(struct out *o, uint64_t pos)
 	struct out_compress *zc = to_compress(o);
 
 	/* Not a cut of the newest piece, nor of any later one. */
-	if (pos < o->pos || pos - zc->start < zc->piece_size)
+	if (pos < zc->taken || pos - zc->start < zc->piece_size)
 		return 0;
 	if (zc->cut0 && zc->cut0 == zc->ncuts)
 		zc->cut0 = zc->ncuts = 0;

@@ -32,7 +32,7 @@ compress_levels()
 {
 	case $1 in
 	gzip)	echo "6 9" ;;
-	zstd)	echo "3 19" ;;
+	zstd)	echo "2 19" ;;
 	xz)	echo "6 9" ;;
 	lzma)	echo "6 9" ;;
 	bzip2)	echo "9" ;;
@@ -173,7 +173,7 @@ add_compress_level()
 		"peak_rss sh -c $(q "$peer")" "$o/out" "$check"
 	[ -n "$distro" ] && add "initramfs-tools, $key" "$distro" \
 		"peak_rss sh -c $(q "$distro")" "$o/out" "$check"
-	[ "$key" = zstd:3 ] && add "zstd -q -1 -T0" \
+	[ "$key" = zstd:2 ] && add "zstd -q -1 -T0" \
 		"zstd -q -1 -T0 < $(q "$b.cpio") > $(q "$o/out")" \
 		"peak_rss sh -c $(q "zstd -q -1 -T0 < $(q "$b.cpio") > $(q "$o/out")")" \
 		"$o/out" "$check"
@@ -229,7 +229,7 @@ table_levels()
 {
 	case $1 in
 	gzip)	echo "1 6 9" ;;
-	zstd)	echo "1 3 9 19" ;;
+	zstd)	echo "1 2 3 9 19" ;;
 	xz)	echo "0 6" ;;
 	lzma)	echo "0 6" ;;
 	bzip2)	echo "1 9" ;;

@@ -329,7 +329,7 @@ sub compress_tables {
 		my ($c) = @_;
 		return $c->{key} if $c->{key};
 		return $1 if $c->{label} =~ /(\S+:\d+)/;
-		return "zstd:3" if $c->{label} =~ /^zstd -q -1/;
+		return "zstd:2" if $c->{label} =~ /^zstd -q -1/;
 		return undef;
 	};
 	my @rows = map {
@@ -351,7 +351,7 @@ sub compress_tables {
 	$g->("-z gzip:9 takes", $ours{"gzip:9"}{median}, $alone{"gzip:9"}, 0.6);
 	$g->("-z zstd:19 takes", $ours{"zstd:19"}{median}, $alone{"zstd:19"}, 0.7);
 	my ($fast) = grep { $_->{label} eq "zstd -q -1 -T0" } @$cmds;
-	$g->("-o x.zst (zstd:3) takes", $ours{"zstd:3"}{median},
+	$g->("-o x.zst (zstd:2) takes", $ours{"zstd:2"}{median},
 	     $fast && $fast->{median}, 2.0);
 	for my $c (grep { $_->{label} =~ /^initramfs-tools, / } @$cmds) {
 		my ($k) = $c->{label} =~ /^initramfs-tools, (\S+)$/;

@@ -8,7 +8,7 @@
 # must boot; its stream must start as the method's format says and
 # decompress, with the method's program, to the uncompressed archive; and
 # it must be the very bytes the program writes at the method's default
-# level (gzip 6, zstd 3, xz 6, lzma 6, bzip2 9, lz4 9, lzo 3: see
+# level (gzip 6, zstd 2, xz 6, lzma 6, bzip2 9, lz4 9, lzo 3: see
 # usr/image/compress.c) with the options the kernel's build uses (CRC32
 # and a 1 MiB dictionary for xz, lz4's legacy frame), whatever the zone,
 # locale, umask or time of the run (lzop writes the time into its header:
@@ -47,7 +47,7 @@ hexbytes() {
 reference() {
 	case $1 in
 	gzip)	cat | gzip -n -6 -c ;;
-	zstd)	cat | zstd -q -T1 -3 -c ;;
+	zstd)	cat | zstd -q -T1 -2 -c ;;
 	xz)	cat | xz --check=crc32 -T1 --lzma2=preset=6,dict=1MiB -c ;;
 	lzma)	cat | xz --format=lzma -T1 -6 -c ;;
 	bzip2)	cat | bzip2 -9 -c ;;

@@ -43,7 +43,7 @@ piece_size() {
 compress() {
 	case $1 in
 	gzip)	gzip -n -6 -c ;;
-	zstd)	zstd -q -T1 -3 -c ;;
+	zstd)	zstd -q -T1 -2 -c ;;
 	xz)	xz --check=crc32 -T1 --lzma2=preset=6,dict=1MiB -c ;;
 	lzma)	xz --format=lzma -T1 -6 -c ;;
 	bzip2)	bzip2 -9 -c ;;

@@ -172,7 +172,7 @@ static const char usage_text[] =
 "  -z <method>      compress the main member: gzip, zstd, xz, lzma, bzip2,\n"
 "                   lz4, lzo or none, with an optional :<level>; default:\n"
 "                   from the -o suffix (.gz .zst .xz .lzma .bz2 .lz4 .lzo)\n"
-"                   at a fast level (gzip:6 zstd:3 xz:6 lzma:6, else 9)\n"
+"                   at a fast level (gzip:6 zstd:2 xz:6 lzma:6 lzo:3, else 9)\n"
 "  --jobs <n>       compress up to <n> pieces at once (default: one per\n"
 "                   CPU); the output is the same for every <n>\n"
 "  --early <source> an uncompressed member of its own, before the main one\n"

@@ -145,11 +145,14 @@ static int piece_end(struct out_compress *zc, struct piece *p)
 	return -ECHILD;
 }
 
+/* A piece is done with; its slot keeps the input buffer for the next. */
 static void piece_free(struct piece *p)
 {
-	free(p->in);
+	char *in = p->in;
+
 	buf_release(&p->held);
 	memset(p, 0, sizeof(*p));
+	p->in = in;
 }
 
 struct emit_ctx {
@@ -311,9 +314,12 @@ static int open_piece(struct out_compress *zc)
 			return rc;
 	}
 	p = &zc->ring[(zc->first + zc->alive) % zc->slots];
-	memset(p, 0, sizeof(*p));
-	/* Only the pages used are memory: a small archive takes a few. */
-	p->in = malloc(zc->in_cap);
+	/*
+	 * Only the pages used are memory: a small archive takes a few.  A
+	 * slot keeps its buffer, whose pages need not be found again.
+	 */
+	if (!p->in)
+		p->in = malloc(zc->in_cap);
 	if (!p->in)
 		return -ENOMEM;
 	rc = compressor_start(&p->z, zc->c);
@@ -526,6 +532,8 @@ static void compress_release(struct out *o)
 		}
 		piece_free(p);
 	}
+	for (k = 0; k < zc->slots; k++)
+		free(zc->ring[k].in);
 	free(zc->cuts);
 	free(zc);
 }
@@ -563,6 +571,7 @@ int out_compress_start(struct out **out, const struct compression *c,
 	zc->out.next = next;
 	rc = open_piece(zc);
 	if (rc) {
+		free(zc->ring[0].in);
 		free(zc);
 		return rc;
 	}

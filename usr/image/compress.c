@@ -50,7 +50,7 @@
 static const struct method methods[] = {
 	{ "gzip", ".gz", "\x1f\x8b", 2, 6, 1, 9, 4 * MiB,
 	  ARGV("gzip", "-dc") },
-	{ "zstd", ".zst", "\x28\xb5\x2f\xfd", 4, 3, 1, 22, 8 * MiB,
+	{ "zstd", ".zst", "\x28\xb5\x2f\xfd", 4, 2, 1, 22, 8 * MiB,
 	  ARGV("zstd", "-dcq") },
 	{ "xz", ".xz", "\xfd" "7zXZ\0", 6, 6, 0, 9, 8 * MiB,
 	  ARGV("xz", "-dc") },

@@ -1186,7 +1186,9 @@ sub readme {
 		my ($h, $rest2) = split(/^\Q$lb\E\n/m, $r, 2);
 		my (undef, $t) = split(/^\Q$le\E\n/m, $rest2, 2);
 		my ($date) = $blocks{levels}[0] =~ /^- Date: (\S+)/m;
-		$r = "$h$lb\n\n" . trim($blocks{levels}[1]) .
+		# The table and its notes; the commands are in the results file.
+		(my $body = trim($blocks{levels}[1])) =~ s/\nRuns: .*\z//s;
+		$r = "$h$lb\n\n" . trim($body) .
 			"\n\n(scripts/bench levels, " . ($date // "-") .
 			"; the machine and programs: scripts/bench-results.md)\n\n$le\n$t";
 	}

@@ -129,8 +129,8 @@ struct options {
 
 static const char usage_text[] =
 "Usage: " PROG " [-t <timestamp>] [-c] [-o <output_file>] [-a <data_align>]\n"
-"       [-z <method>[:<level>]] [-l <depfile>] [--no-fsync] [--werror]\n"
-"       [--microcode <dir>] [--early <source>]...\n"
+"       [-z <method>[:<level>]] [--jobs <n>] [-l <depfile>] [--no-fsync]\n"
+"       [--werror] [--microcode <dir>] [--early <source>]...\n"
 "       [-u <uid>] [-g <gid>] [--map-users <map>] [--map-groups <map>]\n"
 "       [--platform <os>/<arch>] <source>...\n"
 "       " PROG " --list [-v] [--json] [--member <range>] <image> [<pattern>...]\n"

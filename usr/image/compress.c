@@ -39,8 +39,8 @@
  * entry boundary at least this far into each (see usr/out_compress.c),
  * so that pieces compress in parallel.  Each is at least a few times the
  * method's window, where a cut costs next to nothing (gzip's 32 KiB,
- * xz's 1 MiB dictionary): on the Debian initrd tree the cuts cost 0.1%
- * for gzip -9, 0.4% for xz and 1.5% for zstd -19, whose 8 MiB window is
+ * xz's 1 MiB dictionary): on the Debian initrd tree the cuts cost 0.03%
+ * for gzip -9, 0.2% for xz and 1.3% for zstd -19, whose 8 MiB window is
  * the piece.  lzma and lzo are never cut (0): the kernel would unpack the
  * pieces, but their programs do not read a sequence back (xz
  * --format=lzma stops after the first stream, lzop calls it a multipart

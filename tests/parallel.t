@@ -128,8 +128,9 @@ for m in gzip zstd xz bzip2 lz4 lzma; do
 	     > /dev/null
 	ok $? "$m: --list is that of the uncompressed archive"
 	rm -rf "$T/x.$m" "$T/x.plain"
-	"$GEN" --extract "$T/x.$m" "$img" > /dev/null &&
-		"$GEN" --extract "$T/x.plain" "$T/plain.cpio" > /dev/null &&
+	# As an ordinary user both lack the device nodes, and say so.
+	"$GEN" --extract "$T/x.$m" "$img" > /dev/null 2>&1 &&
+		"$GEN" --extract "$T/x.plain" "$T/plain.cpio" > /dev/null 2>&1 &&
 		diff <(tree_of "$T/x.$m") <(tree_of "$T/x.plain") > /dev/null &&
 		diff -r -x dev "$T/x.$m" "$T/x.plain" > /dev/null
 	ok $? "$m: --extract gives the tree of the uncompressed archive"

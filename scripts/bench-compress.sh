@@ -24,7 +24,7 @@
 # table is this.
 #
 # The variables of scripts/bench, which sources this file, are set and
-# used there (SC2154, SC2034).
+# used there (SC2154, SC2034); decompressor() is bench-list.sh's.
 # shellcheck shell=bash disable=SC2154,SC2034
 
 # Our default and strongest level for each method.
@@ -91,19 +91,6 @@ compress_distro()
 	esac
 }
 
-decompress_cmd()
-{
-	case $1 in
-	gzip)	echo "gzip -dc" ;;
-	zstd)	echo "zstd -dcq" ;;
-	xz)	echo "xz -dc" ;;
-	lzma)	echo "xz --format=lzma -dc" ;;
-	bzip2)	echo "bzip2 -dc" ;;
-	lz4)	echo "lz4 -dc" ;;
-	lzo)	echo "lzop -dc" ;;
-	esac
-}
-
 # Slow: timed once rather than by hyperfine.
 compress_is_slow()
 {
@@ -141,7 +128,7 @@ add_compress_level()
 	local m=$1 l=$2 b=$3 src=$4 o=$BENCH_DIR/out
 	local alone ours one peer distro check key=$1:$2 dec
 
-	dec=$(decompress_cmd "$m")
+	dec=$(decompressor "$m")
 	check="$dec < $(q "$o/out") | cmp -s - $(q "$b.cpio")"
 	alone="$(compress_alone "$m" "$l") < $(q "$b.cpio") > $(q "$o/out")"
 	ours="$(q "$GEN") -t 0 --no-fsync -z $key -o $(q "$o/out") $(q "$src")"
@@ -269,7 +256,7 @@ bench_levels()
 				compress_once "$name $m:$l" \
 					"$(q "$GEN") -t 0 --no-fsync -z $m:$l -o $(q "$BENCH_DIR/out/out") $(q "$dir")" \
 					"$BENCH_DIR/out/out" \
-					"$(decompress_cmd "$m") < $(q "$BENCH_DIR/out/out") | cmp -s - $(q "$b.cpio")" \
+					"$(decompressor "$m") < $(q "$BENCH_DIR/out/out") | cmp -s - $(q "$b.cpio")" \
 					"corpus=$name" "key=$m:$l"
 			done
 		done

@@ -40,21 +40,6 @@ hexbytes() {
 	od -An -v -tx1 -j "$2" -N "$3" "$1" | tr -d ' \n'
 }
 
-# reference METHOD < ARCHIVE: what the method's program writes at our
-# default level with the kernel build's options (through a pipe, as the
-# tool feeds it: from a file some programs record or tune for the size).
-# lzo has none: lzop writes the time into its header.
-reference() {
-	case $1 in
-	gzip)	cat | gzip -n -6 -c ;;
-	zstd)	cat | zstd -q -T1 -2 -c ;;
-	xz)	cat | xz --check=crc32 -T1 --lzma2=preset=6,dict=1MiB -c ;;
-	lzma)	cat | xz --format=lzma -T1 -6 -c ;;
-	bzip2)	cat | bzip2 -9 -c ;;
-	lz4)	cat | lz4 -l -9 -c ;;
-	esac
-}
-
 # check_magic METHOD FILE: the head of the stream, as each format says.
 check_magic() {
 	local f=$2

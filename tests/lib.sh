@@ -164,6 +164,22 @@ skip_unprivileged() {
 	fi
 }
 
+# reference METHOD < ARCHIVE: what the method's program writes at our
+# default level (usr/image/compress.c) with the kernel build's options,
+# through a pipe as the tool feeds it (from a file some programs record
+# or tune for the size).  lzo has none: lzop writes the time into its
+# header, which the tool zeroes.
+reference() {
+	case $1 in
+	gzip)	cat | gzip -n -6 -c ;;
+	zstd)	cat | zstd -q -T1 -2 -c ;;
+	xz)	cat | xz --check=crc32 -T1 --lzma2=preset=6,dict=1MiB -c ;;
+	lzma)	cat | xz --format=lzma -T1 -6 -c ;;
+	bzip2)	cat | bzip2 -9 -c ;;
+	lz4)	cat | lz4 -l -9 -c ;;
+	esac
+}
+
 # decompress METHOD < STREAM: the method's own program, to stdout.
 decompress() {
 	case $1 in

@@ -38,19 +38,6 @@ piece_size() {
 	esac
 }
 
-# compress METHOD: the method's program at our default level with the
-# kernel build's options, through a pipe as the tool feeds it.
-compress() {
-	case $1 in
-	gzip)	gzip -n -6 -c ;;
-	zstd)	zstd -q -T1 -2 -c ;;
-	xz)	xz --check=crc32 -T1 --lzma2=preset=6,dict=1MiB -c ;;
-	lzma)	xz --format=lzma -T1 -6 -c ;;
-	bzip2)	bzip2 -9 -c ;;
-	lz4)	lz4 -l -9 -c ;;
-	esac
-}
-
 # cuts ARCHIVE SIZE: the offsets where pieces start after the first.
 cuts() {
 	perl -e '
@@ -79,7 +66,7 @@ expected() {
 
 	for to in $(cuts "$2" "$(piece_size "$1")") $(stat -c %s "$2"); do
 		tail -c +$((from + 1)) "$2" | head -c $((to - from)) |
-			compress "$1"
+			reference "$1"
 		from=$to
 	done
 }

@@ -199,6 +199,17 @@ for arg in foo GZIP gzip:0 gzip:10 zstd:0 zstd:23 xz:10 lzma:-1 \
 	ok $? "-z '$arg': no output"
 done
 
+# Bad --jobs: 1 to 16 decimal, else a usage error, nothing written.
+for arg in 0 17 x 1x -1 ""; do
+	rm -f "$T/bad.gz"
+	gic -t 0 -z gzip --jobs "$arg" -o "$T/bad.gz" "$T/small.list" 2> "$T/err"
+	is "$?" 2 "--jobs '$arg': exit status 2"
+	grep -q "^gen_init_cpio: error: bad --jobs '$arg' (1 to 16)" "$T/err"
+	ok $? "--jobs '$arg': the error names the argument"
+	[ ! -e "$T/bad.gz" ]
+	ok $? "--jobs '$arg': no output"
+done
+
 # --- determinism ------------------------------------------------------------
 
 # Files with some structure, so that each compressor has work to do.
